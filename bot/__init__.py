@@ -1,0 +1,1 @@
+"""participation-bot: a Telegram bot for a municipal citizen participation procedure."""
