@@ -1,0 +1,118 @@
+"""The command line: `participation-bot run | demo | check` (also `python -m bot`)."""
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.config import SETTINGS, ConfigError, Settings, load_settings
+from bot.i18n import CatalogError
+from bot.procedure import Procedure
+from bot.procedure_file import ProcedureError, coverage, load_procedure
+from storage.db import SchemaTooNewError
+
+EXIT_INVALID = 1  # `check` found problems
+EXIT_CONFIG = 2  # a setting, the procedure file or the database stops the bot from starting
+
+
+def _add_settings(parser: argparse.ArgumentParser, names: Sequence[str]) -> None:
+    helps = {
+        "token": "bot token from @BotFather",
+        "api_url": "Bot API base URL; the token is appended (default %(default)s)",
+        "database": "SQLite database file (default participation.db)",
+        "procedure": "procedure file (default: the shipped example)",
+        "admins": "comma-separated Telegram user ids of staff",
+        "secret": "secret that pseudonymises ballots (keep it safe, never change it)",
+        "log_level": "DEBUG, INFO, WARNING or ERROR (default INFO)",
+    }
+    for name in names:
+        env, flag = SETTINGS[name]
+        parser.add_argument(flag, dest=name, default=None, help=f"{helps[name]} [{env}]")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="participation-bot",
+        description="A Telegram bot for a municipal citizen participation procedure.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    run = commands.add_parser("run", help="run the bot against Telegram (long polling)")
+    _add_settings(run, list(SETTINGS))
+    run.add_argument(
+        "--insecure-dev-secret",
+        action="store_true",
+        help="start without BOT_SECRET using a public development value (never in production)",
+    )
+    demo = commands.add_parser("demo", help="chat with the bot in this terminal, offline")
+    _add_settings(demo, ["database", "procedure", "log_level"])
+    demo.add_argument(
+        "--user-language",
+        default="en",
+        help="the Telegram language of the demo resident, e.g. de, ar, pt-BR (default en)",
+    )
+    check = commands.add_parser("check", help="validate a procedure file")
+    check.add_argument("file", nargs="?", type=Path, help="procedure file (default BOT_PROCEDURE)")
+    return parser
+
+
+def _fail(message: str, code: int = EXIT_CONFIG) -> int:
+    print(f"participation-bot: {message}", file=sys.stderr)
+    return code
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    flags = {name: getattr(args, name, None) for name in SETTINGS}
+    return load_settings(flags, os.environ)
+
+
+def _procedure(path: Path) -> Procedure:
+    return load_procedure(path)
+
+
+def check(path: Path) -> int:
+    """Validate a procedure file and print problems or a per-language coverage table."""
+    try:
+        table = coverage(path)
+    except ProcedureError as exc:
+        for problem in exc.problems:
+            print(f"{path}: {problem}")
+        print(f"{len(exc.problems)} problem(s) found; the bot will not start with this file.")
+        return EXIT_INVALID
+    print(f"{path}: valid")
+    print(f"{'language':<10}{'translated':>12}  missing")
+    for row in table:
+        missing = ", ".join(row.missing[:3]) + (" …" if len(row.missing) > 3 else "")
+        print(f"{row.language:<10}{row.translated:>6} / {row.total:<4} {missing or '-'}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script."""
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "check":
+            path = args.file or _settings(args).procedure
+            return check(path)
+        settings = _settings(args)
+        if args.command == "run":
+            from bot.runner import run
+
+            return run(settings, insecure_dev_secret=args.insecure_dev_secret)
+        from bot.demo import demo
+
+        return demo(settings, user_language=args.user_language)
+    except ConfigError as exc:
+        return _fail(str(exc))
+    except ProcedureError as exc:
+        return _fail("the procedure file has problems:\n" + str(exc))
+    except (SchemaTooNewError, CatalogError) as exc:
+        return _fail(str(exc))
+    except KeyboardInterrupt:
+        logging.getLogger(__name__).info("interrupted")
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

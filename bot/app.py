@@ -1,0 +1,93 @@
+"""build_application: the one place that wires the bot together.
+
+Nothing happens at import time; the database is opened in post_init (in the loop that runs
+the bot) and closed in post_shutdown.
+"""
+
+from telegram import Update
+from telegram.constants import ParseMode
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    Defaults,
+    MessageHandler,
+    filters,
+)
+from telegram.request import BaseRequest
+
+from bot.commands import register_commands
+from bot.config import Settings
+from bot.handlers.callbacks import route_button
+from bot.handlers.errors import on_error
+from bot.handlers.fallback import free_text, unknown_command
+from bot.handlers.info import help_command, privacy_command
+from bot.handlers.language import language_command
+from bot.handlers.start import start
+from bot.i18n import Catalogs
+from bot.procedure import Procedure
+from bot.resources import locales_dir
+from bot.services import KEY, Services
+from bot.updates import PerUserUpdateProcessor, UpdateHook
+from storage.db import Database
+
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
+
+
+def build_application(
+    settings: Settings,
+    procedure: Procedure,
+    *,
+    request: BaseRequest | None = None,
+    get_updates_request: BaseRequest | None = None,
+    on_update_done: UpdateHook | None = None,
+) -> Application:
+    """The bot: handlers, error handler, per-user ordered concurrency, start-up and shutdown.
+
+    `request`/`get_updates_request` replace the HTTP client (the emulator's in-process front
+    door); `on_update_done` is called after every handled update (demo and tests wait on it).
+    """
+    catalogs = Catalogs.load(locales_dir(), procedure.languages, procedure.timezone)
+    builder = (
+        Application.builder()
+        .token(settings.require_token())
+        .base_url(settings.api_url)
+        .defaults(Defaults(parse_mode=ParseMode.HTML))
+        .concurrent_updates(PerUserUpdateProcessor(on_done=on_update_done))
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+    )
+    if request is not None:
+        builder = builder.request(request)
+    if get_updates_request is not None:
+        builder = builder.get_updates_request(get_updates_request)
+    application = builder.build()
+    application.bot_data[KEY] = Services(settings, procedure, catalogs)
+    _add_handlers(application)
+    return application
+
+
+def _add_handlers(application: Application) -> None:
+    # Order matters: known commands first, then any other command, then any other message.
+    application.add_handler(CommandHandler("start", start))
+    application.add_handler(CommandHandler("language", language_command))
+    application.add_handler(CommandHandler("help", help_command))
+    application.add_handler(CommandHandler("privacy", privacy_command))
+    application.add_handler(CallbackQueryHandler(route_button))
+    private = filters.ChatType.PRIVATE
+    application.add_handler(MessageHandler(private & filters.COMMAND, unknown_command))
+    application.add_handler(MessageHandler(private & ~filters.COMMAND, free_text))
+    application.add_error_handler(on_error)
+
+
+async def _post_init(application: Application) -> None:
+    services: Services = application.bot_data[KEY]
+    services.db = await Database.open(services.settings.database)
+    await register_commands(application.bot, services.catalogs, services.procedure.default_language)
+
+
+async def _post_shutdown(application: Application) -> None:
+    services: Services = application.bot_data[KEY]
+    if services.db is not None:
+        await services.db.close()
+        services.db = None

@@ -1,0 +1,142 @@
+"""Translations and local formatting: Babel catalogs, locale negotiation, dates, bidi.
+
+All catalogs are compiled in memory once at start-up (no generated .mo files in git or on
+disk). Each update gets its own Translator for the reader's language; nothing global changes
+between updates.
+"""
+
+import gettext
+import io
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from babel import Locale
+from babel.core import UnknownLocaleError, parse_locale
+from babel.dates import format_date, format_datetime
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+from bot.languages import SUPPORTED_LANGUAGES, is_rtl
+
+DOMAIN = "messages"
+RLM = "\u200f"  # RIGHT-TO-LEFT MARK: makes a line that starts with a digit or Latin word RTL
+
+
+class CatalogError(RuntimeError):
+    """A translation catalog is missing or cannot be read."""
+
+
+def native_name(language: str) -> str:
+    """The language's name in itself, as the picker shows it (e.g. "Українська")."""
+    name = Locale.parse(language).get_display_name(language) or language
+    return name[:1].upper() + name[1:]
+
+
+def negotiate(language_code: str | None, offered: tuple[str, ...], default: str) -> str:
+    """Telegram's language_code (e.g. "de", "en-US", "pt-br") matched to an offered language."""
+    if not language_code:
+        return default
+    try:
+        primary = parse_locale(language_code.replace("_", "-"), sep="-")[0].lower()
+    except ValueError:
+        return default
+    return primary if primary in offered else default
+
+
+def bidi(text: str, language: str) -> str:
+    """Mark lines of right-to-left languages so that they render right to left.
+
+    A line whose first strong character is not right-to-left (it starts with a number, an
+    emoji, a Latin name or a tag) would otherwise be laid out left to right by Telegram.
+    """
+    if not is_rtl(language):
+        return text
+    return "\n".join(_mark_line(line) for line in text.split("\n"))
+
+
+def _mark_line(line: str) -> str:
+    # Only a line that begins with a right-to-left letter is safe as it is: the base direction
+    # comes from the first strong character, and digits, emoji and tags are not strong.
+    if not line or line.startswith(RLM) or unicodedata.bidirectional(line[0]) in ("R", "AL"):
+        return line
+    return RLM + line
+
+
+@dataclass(frozen=True)
+class Translator:
+    """UI texts and formatting for one reader's language."""
+
+    language: str
+    translations: gettext.NullTranslations
+    timezone: ZoneInfo
+
+    def gettext(self, message: str, **params: object) -> str:
+        """The translated message; %(name)s placeholders are filled from params."""
+        text = self.translations.gettext(message)
+        return text % params if params else text
+
+    def ngettext(self, singular: str, plural: str, count: int, **params: object) -> str:
+        """The plural form for count; `count` is also available as %(count)d."""
+        text = self.translations.ngettext(singular, plural, count)
+        return text % {"count": count, **params}
+
+    def date(self, value: date | datetime) -> str:
+        """A day, written as people in this language write it (e.g. "14. Januar 2020")."""
+        if isinstance(value, datetime):
+            value = value.astimezone(self.timezone).date()
+        return format_date(value, format="long", locale=self.language)
+
+    def datetime(self, value: datetime) -> str:
+        """A moment in the procedure's timezone, in this language's format."""
+        return format_datetime(value, format="medium", tzinfo=self.timezone, locale=self.language)
+
+    def bidi(self, text: str) -> str:
+        """The text marked for right-to-left display where the language needs it."""
+        return bidi(text, self.language)
+
+    @property
+    def rtl(self) -> bool:
+        """True for Arabic and Persian."""
+        return is_rtl(self.language)
+
+
+class Catalogs:
+    """All UI catalogs, compiled in memory once; hands out a Translator per language."""
+
+    def __init__(self, compiled: dict[str, gettext.GNUTranslations], timezone: ZoneInfo) -> None:
+        self._compiled = compiled
+        self.timezone = timezone
+
+    @classmethod
+    def load(
+        cls,
+        locales: Path,
+        languages: tuple[str, ...] = SUPPORTED_LANGUAGES,
+        timezone: ZoneInfo | None = None,
+    ) -> "Catalogs":
+        """Compile locales/<lang>/LC_MESSAGES/messages.po for every language, in memory."""
+        compiled = {}
+        for language in languages:
+            po = locales / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+            try:
+                with po.open("rb") as handle:
+                    catalog = read_po(handle, locale=language, domain=DOMAIN)
+            except (OSError, UnknownLocaleError, ValueError) as exc:
+                raise CatalogError(f"cannot read the translation catalog {po}: {exc}") from exc
+            buffer = io.BytesIO()
+            write_mo(buffer, catalog, use_fuzzy=False)
+            buffer.seek(0)
+            compiled[language] = gettext.GNUTranslations(buffer)
+        return cls(compiled, timezone or ZoneInfo("Europe/Berlin"))
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The languages with a catalog."""
+        return tuple(self._compiled)
+
+    def translator(self, language: str) -> Translator:
+        """The Translator for a language (must be one of the loaded ones)."""
+        return Translator(language, self._compiled[language], self.timezone)

@@ -1,0 +1,47 @@
+"""A screen (text + buttons) and how it reaches the reader: a new message or an edit.
+
+Everything a resident reads passes through `show`, which marks right-to-left text and
+button labels for Arabic and Persian, so no handler can forget it.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from telegram import Message, Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
+
+from bot.i18n import Translator
+from bot.keyboards import Button, markup
+
+
+@dataclass(frozen=True)
+class Screen:
+    """What to show: HTML text and rows of buttons."""
+
+    text: str
+    rows: Sequence[Sequence[Button]] = field(default_factory=tuple)
+
+
+def _marked(screen: Screen, t: Translator) -> tuple[str, list[list[Button]]]:
+    rows = [[Button(t.bidi(b.label), b.kind, b.args) for b in row] for row in screen.rows]
+    return t.bidi(screen.text), rows
+
+
+async def show(update: Update, screen: Screen, t: Translator, *, edit: bool = False) -> None:
+    """Show a screen: edit the message a button sits on, or send a new message."""
+    text, rows = _marked(screen, t)
+    keyboard = markup(rows) if rows else None
+    query = update.callback_query
+    if edit and query is not None and isinstance(query.message, Message):
+        try:
+            await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
+        except BadRequest as exc:
+            # Pressing the button of the screen that is already shown: nothing to change.
+            if "message is not modified" not in exc.message:
+                raise
+        return
+    chat = update.effective_chat
+    if chat is None:
+        return
+    await chat.send_message(text, parse_mode=ParseMode.HTML, reply_markup=keyboard)

@@ -1,0 +1,124 @@
+"""The database: one aiosqlite connection, WAL, foreign keys, serialised writes, migrations.
+
+Reads go straight to the shared connection. Every write runs in `transaction()`: an asyncio
+lock plus BEGIN IMMEDIATE, so that one state change is one transaction and concurrent
+handlers never interleave half-written changes. The schema version lives in
+PRAGMA user_version; a file from a newer version of the code is refused and left untouched.
+"""
+
+import asyncio
+import sqlite3
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+
+class SchemaTooNewError(RuntimeError):
+    """The database was written by a newer version of the bot than this one."""
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """The shipped migrations as (number, name, sql), in order."""
+    found = []
+    for entry in resources.files("storage.migrations").iterdir():
+        name = entry.name
+        if name.endswith(".sql") and name[:4].isdigit():
+            found.append((int(name[:4]), name, entry.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+def _statements(script: str) -> Iterable[str]:
+    # executescript() would commit on its own; split so a migration stays one transaction.
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            if statement.strip():
+                yield statement
+            statement = ""
+    if statement.strip() and not statement.strip().startswith("--"):
+        yield statement
+
+
+class Database:
+    """The bot's SQLite file, opened once in post_init and closed in post_shutdown."""
+
+    def __init__(self, connection: aiosqlite.Connection, path: Path) -> None:
+        self._connection = connection
+        self._write_lock = asyncio.Lock()
+        self.path = path
+
+    @classmethod
+    async def open(cls, path: Path) -> "Database":
+        """Open (or create) the file, check its version and bring the schema up to date."""
+        connection = await aiosqlite.connect(path, isolation_level=None)
+        try:
+            connection.row_factory = aiosqlite.Row
+            version = await cls._user_version(connection)
+            known = max((number for number, _, _ in migrations()), default=0)
+            if version > known:
+                raise SchemaTooNewError(
+                    f"the database {path} has schema version {version}, but this version of "
+                    f"participation-bot knows only up to {known}; it was left unchanged. Use a "
+                    "newer participation-bot or another BOT_DATABASE."
+                )
+            await connection.execute("PRAGMA journal_mode = WAL")
+            await connection.execute("PRAGMA foreign_keys = ON")
+            await connection.execute("PRAGMA busy_timeout = 5000")
+            await connection.execute("PRAGMA synchronous = NORMAL")
+            database = cls(connection, path)
+            await database._migrate(version)
+            return database
+        except BaseException:
+            await connection.close()
+            raise
+
+    @staticmethod
+    async def _user_version(connection: aiosqlite.Connection) -> int:
+        async with connection.execute("PRAGMA user_version") as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
+    async def _migrate(self, version: int) -> None:
+        for number, _name, script in migrations():
+            if number <= version:
+                continue
+            async with self.transaction() as connection:
+                for statement in _statements(script):
+                    await connection.execute(statement)
+                # PRAGMA does not take parameters; number is an int from a file name.
+                await connection.execute(f"PRAGMA user_version = {number:d}")
+
+    async def schema_version(self) -> int:
+        """The schema version of the open file."""
+        return await self._user_version(self._connection)
+
+    async def close(self) -> None:
+        """Close the connection (in the loop that opened it)."""
+        await self._connection.close()
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """One write transaction: serialised, BEGIN IMMEDIATE, committed or rolled back whole."""
+        async with self._write_lock:
+            await self._connection.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._connection
+            except BaseException:
+                await self._connection.execute("ROLLBACK")
+                raise
+            await self._connection.execute("COMMIT")
+
+    async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
+        """One row of a read query, or None."""
+        async with self._connection.execute(sql, tuple(params)) as cursor:
+            return await cursor.fetchone()
+
+    async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
+        """All rows of a read query."""
+        async with self._connection.execute(sql, tuple(params)) as cursor:
+            return list(await cursor.fetchall())
