@@ -1,0 +1,127 @@
+"""The real Application polling the built-in emulator in this process.
+
+Used by `participation-bot demo`, the tests and the benchmarks: residents are played through
+the emulator's user side, and every action can be awaited until the bot has handled it (the
+per-user update processor reports each finished update).
+"""
+
+import asyncio
+from pathlib import Path
+from types import TracebackType
+
+from telegram.ext import Application
+
+from bot.app import ALLOWED_UPDATES, build_application
+from bot.config import Settings
+from bot.emulator import EmulatorRequest, FakeTelegram
+from bot.procedure import Procedure
+
+DEMO_TOKEN = "123456789:EMULATOR-demo-token-not-a-real-one"
+
+
+class EmulatedBot:
+    """The bot wired to a FakeTelegram; `async with` starts and stops it like `run` does."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        procedure: Procedure,
+        fake: FakeTelegram | None = None,
+    ) -> None:
+        token = settings.token or DEMO_TOKEN
+        if settings.token is None:
+            settings = Settings(**{**settings.__dict__, "token": token})
+        self.fake = fake or FakeTelegram(token=token)
+        self.settings = settings
+        self._done: dict[int, asyncio.Future[None]] = {}
+        self._finished: set[int] = set()
+        self.application: Application = build_application(
+            settings,
+            procedure,
+            request=EmulatorRequest(self.fake),
+            get_updates_request=EmulatorRequest(self.fake),
+            on_update_done=self._update_done,
+        )
+
+    @property
+    def database_path(self) -> Path:
+        """The SQLite file the bot writes."""
+        return self.settings.database
+
+    def _update_done(self, update: object) -> None:
+        update_id = getattr(update, "update_id", None)
+        if update_id is None:
+            return
+        waiter = self._done.pop(update_id, None)
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+        else:
+            self._finished.add(update_id)
+
+    async def handled(self, update_id: int, timeout: float = 10.0) -> None:
+        """Wait until the bot has finished handling this update."""
+        if update_id in self._finished:
+            self._finished.discard(update_id)
+            return
+        waiter = self._done.setdefault(update_id, asyncio.get_running_loop().create_future())
+        await asyncio.wait_for(waiter, timeout)
+
+    async def start(self) -> None:
+        """initialize, post_init, start polling: the same steps as run_polling."""
+        app = self.application
+        await app.initialize()
+        if app.post_init is not None:
+            await app.post_init(app)
+        assert app.updater is not None
+        await app.updater.start_polling(
+            poll_interval=0.0, timeout=10, allowed_updates=ALLOWED_UPDATES
+        )
+        await app.start()
+
+    async def stop(self) -> None:
+        """Stop polling and shut down: post_shutdown closes the database."""
+        app = self.application
+        assert app.updater is not None
+        if app.updater.running:
+            await app.updater.stop()
+        if app.running:
+            await app.stop()
+        await app.shutdown()
+        if app.post_shutdown is not None:
+            await app.post_shutdown(app)
+
+    async def __aenter__(self) -> "EmulatedBot":
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.stop()
+
+    # The resident's side: each action returns once the bot has handled it.
+
+    async def send(self, user_id: int, text: str) -> int:
+        """The resident sends a text or command; returns the update id."""
+        update_id = self.fake.user_sends(user_id, text)
+        await self.handled(update_id)
+        return update_id
+
+    async def press(self, user_id: int, data: str, message_id: int | None = None) -> int:
+        """The resident presses the button with this callback data (latest message by default)."""
+        if message_id is None:
+            message_id = self.fake.last_bot_message(user_id).message_id
+        update_id = self.fake.user_presses(user_id, message_id, data)
+        await self.handled(update_id)
+        return update_id
+
+    async def press_forged(self, user_id: int, data: str, message_id: int | None = None) -> int:
+        """A button press with any data, as a modified client could send it."""
+        if message_id is None:
+            message_id = self.fake.last_bot_message(user_id).message_id
+        update_id = self.fake.user_sends_callback(user_id, message_id, data)
+        await self.handled(update_id)
+        return update_id
