@@ -70,8 +70,12 @@ class EmulatedBot:
         """initialize, post_init, start polling: the same steps as run_polling."""
         app = self.application
         await app.initialize()
-        if app.post_init is not None:
-            await app.post_init(app)
+        try:
+            if app.post_init is not None:
+                await app.post_init(app)
+        except BaseException:
+            await app.shutdown()
+            raise
         assert app.updater is not None
         await app.updater.start_polling(
             poll_interval=0.0, timeout=10, allowed_updates=ALLOWED_UPDATES

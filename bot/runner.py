@@ -8,6 +8,7 @@ from bot.app import ALLOWED_UPDATES, build_application
 from bot.config import ConfigError, Settings
 from bot.logs import setup_logging
 from bot.procedure_file import load_procedure
+from storage.db import check_version
 
 log = logging.getLogger(__name__)
 
@@ -20,6 +21,7 @@ def run(settings: Settings, *, insecure_dev_secret: bool = False) -> int:
     if insecure_dev_secret and not settings.secret:
         log.warning("running with --insecure-dev-secret: ballots are NOT private")
     procedure = load_procedure(settings.procedure)
+    check_version(settings.database)
     application = build_application(settings, procedure)
     log.info(
         "starting: procedure %s, database %s, %d staff",

@@ -44,6 +44,33 @@ def _statements(script: str) -> Iterable[str]:
         yield statement
 
 
+def latest_version() -> int:
+    """The newest schema version this code knows."""
+    return max((number for number, _, _ in migrations()), default=0)
+
+
+def _too_new(path: Path, version: int) -> SchemaTooNewError:
+    return SchemaTooNewError(
+        f"the database {path} has schema version {version}, but this version of "
+        f"participation-bot knows only up to {latest_version()}; it was left unchanged. Use a "
+        "newer participation-bot or another BOT_DATABASE."
+    )
+
+
+def check_version(path: Path) -> None:
+    """Refuse a file from a newer schema before anything else starts (read-only, no changes).
+
+    Called once at start-up, before the event loop runs; Database.open checks again.
+    """
+    if not path.exists():
+        return
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as connection:
+        version = connection.execute("PRAGMA user_version").fetchone()[0]
+    connection.close()
+    if version > latest_version():
+        raise _too_new(path, version)
+
+
 class Database:
     """The bot's SQLite file, opened once in post_init and closed in post_shutdown."""
 
@@ -59,13 +86,8 @@ class Database:
         try:
             connection.row_factory = aiosqlite.Row
             version = await cls._user_version(connection)
-            known = max((number for number, _, _ in migrations()), default=0)
-            if version > known:
-                raise SchemaTooNewError(
-                    f"the database {path} has schema version {version}, but this version of "
-                    f"participation-bot knows only up to {known}; it was left unchanged. Use a "
-                    "newer participation-bot or another BOT_DATABASE."
-                )
+            if version > latest_version():
+                raise _too_new(path, version)
             await connection.execute("PRAGMA journal_mode = WAL")
             await connection.execute("PRAGMA foreign_keys = ON")
             await connection.execute("PRAGMA busy_timeout = 5000")

@@ -20,7 +20,8 @@ def test_every_catalog_is_complete_with_intact_placeholders_and_plural_forms():
 def test_the_check_catches_a_broken_placeholder_a_fuzzy_entry_and_a_missing_plural_form(tmp_path):
     template = read_po((locales_dir() / "messages.pot").open("rb"))
     po = (locales_dir() / "ru" / "LC_MESSAGES" / "messages.po").read_text(encoding="utf-8")
-    broken = po.replace("%(command)s", "%(komanda)s", 1)
+    at = po.index("%(command)s", po.index("msgstr", po.index("%(command)s")))
+    broken = po[:at] + "%(komanda)s" + po[at + len("%(command)s") :]
     broken = broken.replace('msgid "Help"\n', '#, fuzzy\nmsgid "Help"\n', 1)
     broken = broken.replace("msgstr[2]", "msgstr[9]", 1)
     path = tmp_path / "messages.po"

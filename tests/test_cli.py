@@ -1,0 +1,34 @@
+"""The command line refuses to start with a clear one-line reason."""
+
+import sqlite3
+
+from bot.__main__ import main
+
+TOKEN = "123456789:AAEexampleexampleexampleexample12345"
+
+
+def test_run_without_a_token_names_bot_token_botfather_and_demo(monkeypatch, capsys, tmp_path):
+    monkeypatch.delenv("BOT_TOKEN", raising=False)
+    assert main(["run", "--database", str(tmp_path / "p.db")]) == 2
+    err = capsys.readouterr().err
+    assert "BOT_TOKEN" in err and "@BotFather" in err and "participation-bot demo" in err
+    assert not (tmp_path / "p.db").exists()
+
+
+def test_run_without_a_secret_is_refused(monkeypatch, capsys, tmp_path):
+    monkeypatch.delenv("BOT_SECRET", raising=False)
+    assert main(["run", "--token", TOKEN, "--database", str(tmp_path / "p.db")]) == 2
+    err = capsys.readouterr().err
+    assert "BOT_SECRET" in err and "--insecure-dev-secret" in err
+    assert TOKEN not in err
+
+
+def test_a_newer_schema_database_is_refused_with_a_clear_message(monkeypatch, capsys, tmp_path):
+    path = tmp_path / "newer.db"
+    with sqlite3.connect(path) as raw:
+        raw.execute("PRAGMA user_version = 999")
+    before = path.read_bytes()
+    monkeypatch.setattr("sys.stdin", open("/dev/null"))  # noqa: SIM115
+    assert main(["demo", "--database", str(path)]) == 2
+    assert "schema version 999" in capsys.readouterr().err
+    assert path.read_bytes() == before
