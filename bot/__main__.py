@@ -11,6 +11,7 @@ from bot.config import SETTINGS, ConfigError, Settings, load_settings
 from bot.i18n import CatalogError
 from bot.procedure import Procedure
 from bot.procedure_file import ProcedureError, coverage, load_procedure
+from bot.voting import RulesChangedError
 from storage.db import SchemaTooNewError
 
 EXIT_INVALID = 1  # `check` found problems
@@ -107,7 +108,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(str(exc))
     except ProcedureError as exc:
         return _fail("the procedure file has problems:\n" + str(exc))
-    except (SchemaTooNewError, CatalogError) as exc:
+    except (SchemaTooNewError, CatalogError, RulesChangedError) as exc:
         return _fail(str(exc))
     except KeyboardInterrupt:
         logging.getLogger(__name__).info("interrupted")

@@ -23,12 +23,16 @@ from bot.handlers.errors import on_error
 from bot.handlers.fallback import free_text, unknown_command
 from bot.handlers.info import help_command, privacy_command
 from bot.handlers.language import language_command
+from bot.handlers.myballot import myballot_command
+from bot.handlers.staff import voting_command
 from bot.handlers.start import start
 from bot.i18n import Catalogs
 from bot.procedure import Procedure
 from bot.resources import locales_dir
 from bot.services import KEY, Services
 from bot.updates import PerUserUpdateProcessor, UpdateHook
+from bot.voting import RulesChangedError, rule_changes
+from storage import ballots
 from storage.db import Database
 
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
@@ -73,6 +77,8 @@ def _add_handlers(application: Application) -> None:
     application.add_handler(CommandHandler("language", language_command))
     application.add_handler(CommandHandler("help", help_command))
     application.add_handler(CommandHandler("privacy", privacy_command))
+    application.add_handler(CommandHandler("myballot", myballot_command))
+    application.add_handler(CommandHandler("voting", voting_command))
     application.add_handler(CallbackQueryHandler(route_button))
     private = filters.ChatType.PRIVATE
     application.add_handler(MessageHandler(private & filters.COMMAND, unknown_command))
@@ -83,7 +89,18 @@ def _add_handlers(application: Application) -> None:
 async def _post_init(application: Application) -> None:
     services: Services = application.bot_data[KEY]
     services.db = await Database.open(services.settings.database)
-    await register_commands(application.bot, services.catalogs, services.procedure.default_language)
+    frozen = await ballots.frozen_rules(services.db)
+    changes = rule_changes(frozen, services.procedure) if frozen else []
+    if changes:
+        await services.db.close()
+        services.db = None
+        raise RulesChangedError(services.procedure.source, changes)
+    await register_commands(
+        application.bot,
+        services.catalogs,
+        services.procedure.default_language,
+        services.settings.admins,
+    )
 
 
 async def _post_shutdown(application: Application) -> None:

@@ -1,16 +1,22 @@
 """Bot commands shown in Telegram's menu, registered per language at start-up."""
 
-from telegram import Bot, BotCommand
+import logging
+
+from telegram import Bot, BotCommand, BotCommandScopeChat
+from telegram.error import TelegramError
 
 from bot.i18n import Catalogs, Translator
 
-COMMANDS = ("start", "language", "help", "privacy")
+log = logging.getLogger(__name__)
+
+COMMANDS = ("start", "myballot", "language", "help", "privacy")
 
 
 def command_list(t: Translator) -> list[BotCommand]:
     """The resident commands with descriptions in one language."""
     descriptions = {
         "start": t.gettext("main menu"),
+        "myballot": t.gettext("what you chose"),
         "language": t.gettext("change the language"),
         "help": t.gettext("this help"),
         "privacy": t.gettext("what we store about you"),
@@ -18,9 +24,26 @@ def command_list(t: Translator) -> list[BotCommand]:
     return [BotCommand(name, descriptions[name]) for name in COMMANDS]
 
 
-async def register_commands(bot: Bot, catalogs: Catalogs, default_language: str) -> None:
-    """setMyCommands for every language, and the default language for everyone else."""
+def staff_command_list(t: Translator) -> list[BotCommand]:
+    """The commands only staff see (in their private chat with the bot)."""
+    return [BotCommand("voting", t.gettext("open, close or extend voting"))]
+
+
+async def register_commands(
+    bot: Bot, catalogs: Catalogs, default_language: str, staff: frozenset[int]
+) -> None:
+    """setMyCommands for every language, the default language for everyone else, and the
+    staff commands only in staff members' chats."""
     for language in catalogs.languages:
         commands = command_list(catalogs.translator(language))
         await bot.set_my_commands(commands, language_code=language)
-    await bot.set_my_commands(command_list(catalogs.translator(default_language)))
+    t = catalogs.translator(default_language)
+    await bot.set_my_commands(command_list(t))
+    for user_id in sorted(staff):
+        try:
+            await bot.set_my_commands(
+                command_list(t) + staff_command_list(t), scope=BotCommandScopeChat(user_id)
+            )
+        except TelegramError as exc:
+            # A staff member who never opened the bot has no chat yet; their commands work.
+            log.warning("staff commands not shown for one staff member: %s", exc.message)

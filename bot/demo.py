@@ -12,6 +12,7 @@ import secrets
 import sys
 import tempfile
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
@@ -20,6 +21,7 @@ from bot.emulated import EmulatedBot
 from bot.emulator import render_message
 from bot.logs import setup_logging
 from bot.procedure_file import load_procedure
+from bot.voting import change_window
 from storage.db import check_version
 
 DEMO_USER = 1001
@@ -42,13 +44,11 @@ class Terminal:
             version = (message.text, message.reply_markup)
             if self._shown.get(message.message_id) == version:
                 continue
-            edited = message.message_id in self._shown
             self._shown[message.message_id] = version
-            header = "bot (edited)" if edited else "bot"
-            print(f"\n── {header} ──\n{render_message(message)}", file=self.out)
-        alerts = [a for a in fake.answered_callbacks.values() if a.get("text")]
+            print(f"\n── bot ──\n{render_message(message)}", file=self.out)
+        alerts = [a for a in fake.answered_callbacks.values() if a.text]
         for alert in alerts[self._alerts_seen :]:
-            print(f"\n[pop-up] {alert['text']}", file=self.out)
+            print(f"\n[pop-up] {alert.text}", file=self.out)
         self._alerts_seen = len(alerts)
         self.out.flush()
 
@@ -114,6 +114,15 @@ def demo(settings: Settings, *, user_language: str | None = "en") -> int:
 
         async def main() -> None:
             async with bot:
+                # The demo's voting window is open for a month from now, whatever the file says.
+                now = datetime.now(UTC)
+                await change_window(
+                    bot.services.database,
+                    None,
+                    "demo.open",
+                    opens=now - timedelta(minutes=1),
+                    closes=now + timedelta(days=30),
+                )
                 await _chat(bot, sys.stdin, sys.stdout)
 
         asyncio.run(main())

@@ -15,6 +15,7 @@ from bot.app import ALLOWED_UPDATES, build_application
 from bot.config import Settings
 from bot.emulator import EmulatorRequest, FakeTelegram
 from bot.procedure import Procedure
+from bot.services import KEY, Services
 
 DEMO_TOKEN = "123456789:EMULATOR-demo-token-not-a-real-one"
 
@@ -42,6 +43,11 @@ class EmulatedBot:
             get_updates_request=EmulatorRequest(self.fake),
             on_update_done=self._update_done,
         )
+
+    @property
+    def services(self) -> Services:
+        """The running bot's settings, procedure, catalogs and database."""
+        return self.application.bot_data[KEY]
 
     @property
     def database_path(self) -> Path:

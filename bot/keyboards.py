@@ -24,6 +24,16 @@ KINDS: dict[str, int] = {
     "language": 1,  # choose a language: language code
     "help": 0,
     "privacy": 0,
+    "vote": 0,  # "Set your priorities": consent, then the field list with progress
+    "consent": 1,  # "yes" or "no"
+    "ballot": 1,  # the ballot screen of one field: field id
+    "pick": 3,  # top_n: field id, goal id, "1" choose / "0" remove
+    "points": 3,  # points: field id, goal id, the number of points to set
+    "nopref": 1,  # "no preference in this field": field id
+    "ranking": 0,  # the screen to order the action fields
+    "rank": 2,  # put field id at position (the position the button was made for)
+    "unrank": 0,  # start the order again
+    "myballot": 0,
 }
 
 

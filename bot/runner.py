@@ -1,6 +1,7 @@
 """`participation-bot run`: long polling against BOT_API_URL until SIGINT/SIGTERM."""
 
 import logging
+from dataclasses import replace
 
 from telegram.error import InvalidToken, NetworkError
 
@@ -18,6 +19,7 @@ def run(settings: Settings, *, insecure_dev_secret: bool = False) -> int:
     token = settings.require_token()
     secret = settings.require_secret(insecure_dev_secret=insecure_dev_secret)
     setup_logging(settings.log_level, [token, secret])
+    settings = replace(settings, secret=secret)
     if insecure_dev_secret and not settings.secret:
         log.warning("running with --insecure-dev-secret: ballots are NOT private")
     procedure = load_procedure(settings.procedure)

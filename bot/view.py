@@ -4,6 +4,7 @@ Everything a resident reads passes through `show`, which marks right-to-left tex
 button labels for Arabic and Persian, so no handler can forget it.
 """
 
+import html
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -13,6 +14,12 @@ from telegram.error import BadRequest
 
 from bot.i18n import Translator
 from bot.keyboards import Button, markup
+
+
+def escape(text: str) -> str:
+    """Text from the procedure file or a user, made safe inside an HTML message."""
+    # Quotes need no escaping outside attributes, and &#x27; would only confuse tests and logs.
+    return html.escape(text, quote=False)
 
 
 @dataclass(frozen=True)

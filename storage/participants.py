@@ -15,6 +15,7 @@ class Participant:
     language: str | None
     created_at: str
     updated_at: str
+    consent_at: str | None = None
 
 
 def now() -> str:
@@ -25,7 +26,7 @@ def now() -> str:
 async def get(db: Database, user_id: int) -> Participant | None:
     """The participant with this Telegram user id, or None."""
     row = await db.fetchone(
-        "SELECT user_id, chat_id, language, created_at, updated_at FROM participants "
+        "SELECT user_id, chat_id, language, created_at, updated_at, consent_at FROM participants "
         "WHERE user_id = ?",
         (user_id,),
     )
@@ -62,3 +63,21 @@ async def count(db: Database) -> int:
     """How many participants there are."""
     row = await db.fetchone("SELECT COUNT(*) FROM participants")
     return int(row[0]) if row else 0
+
+
+async def give_consent(db: Database, user_id: int, chat_id: int) -> None:
+    """Record that the user agreed to have their (pseudonymous) ballot stored."""
+    stamp = now()
+    async with db.transaction() as connection:
+        await connection.execute(
+            "INSERT INTO participants (user_id, chat_id, language, created_at, updated_at, "
+            "consent_at) VALUES (?, ?, NULL, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET "
+            "consent_at = COALESCE(participants.consent_at, excluded.consent_at)",
+            (user_id, chat_id, stamp, stamp, stamp),
+        )
+
+
+async def has_consent(db: Database, user_id: int) -> bool:
+    """True when the user agreed before."""
+    row = await db.fetchone("SELECT consent_at FROM participants WHERE user_id = ?", (user_id,))
+    return bool(row and row[0])

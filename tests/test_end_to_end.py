@@ -47,6 +47,13 @@ async def test_run_process_serves_start_language_and_a_field_then_stops_cleanly(
                 lambda: example.title["pl"] in fake.last_bot_message(RESIDENT).text, timeout=10
             )
             field = example.fields[0]
+            fake.user_presses(RESIDENT, greeting.message_id, encode("fields"))
+            await fake.wait_for(
+                lambda: (
+                    encode("field", field.id) in str(fake.last_bot_message(RESIDENT).reply_markup)
+                ),
+                timeout=10,
+            )
             fake.user_presses(RESIDENT, greeting.message_id, encode("field", field.id))
             await fake.wait_for(
                 lambda: field.guiding_goal["pl"] in fake.last_bot_message(RESIDENT).text,

@@ -48,7 +48,8 @@ async def test_a_failed_transaction_leaves_nothing_behind(tmp_path):
         with pytest.raises(RuntimeError):
             async with db.transaction() as connection:
                 await connection.execute(
-                    "INSERT INTO participants VALUES (5, 5, 'de', 'now', 'now')"
+                    "INSERT INTO participants (user_id, chat_id, language, created_at, updated_at)"
+                    " VALUES (5, 5, 'de', 'now', 'now')"
                 )
                 raise RuntimeError("crash in the middle")
         assert await participants.get(db, 5) is None

@@ -1,24 +1,82 @@
 """Every button press comes through here: decoded, validated, then handed to its screen.
 
-Callback data is input (DESIGN rule 2): an unknown version, kind, field or language gets the
-short "out of date" answer and changes nothing.
+Callback data is input (DESIGN rule 2): an unknown version or kind, a field or goal that does
+not exist (or belongs to another field), a number out of range, or a kind the procedure does
+not use gets the short "out of date" answer and changes nothing. Window and consent are
+checked by the voting handlers themselves.
 """
+
+from collections.abc import Awaitable, Callable
 
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.handlers import fields, info, language, menu
+from bot.handlers import fields, info, language, menu, myballot, prioritise
 from bot.handlers.fallback import stale_button
-from bot.keyboards import CallbackDataError, decode
+from bot.keyboards import Callback, CallbackDataError, decode
+from bot.procedure import Procedure
 from bot.services import services
 
-_SIMPLE = {
-    "menu": menu.menu_button,
-    "fields": fields.fields_button,
-    "languages": language.languages_button,
-    "help": info.help_button,
-    "privacy": info.privacy_button,
-}
+Action = Callable[[], Awaitable[str | None]]
+
+
+def _number(text: str, low: int, high: int) -> int | None:
+    return int(text) if text.isdigit() and low <= int(text) <= high else None
+
+
+def _action(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, procedure: Procedure, callback: Callback
+) -> Action | None:
+    """The action a valid press asks for, or None when the data does not fit the procedure."""
+    kind, args = callback.kind, callback.args
+    simple = {
+        "menu": menu.menu_button,
+        "fields": fields.fields_button,
+        "languages": language.languages_button,
+        "help": info.help_button,
+        "privacy": info.privacy_button,
+    }
+    if kind in simple:
+        return lambda: _done(simple[kind](update, context))
+    if kind == "vote":
+        return lambda: _done(prioritise.open_voting(update, context))
+    if kind == "myballot":
+        return lambda: _done(myballot.myballot(update, context, edit=True))
+    if kind == "consent" and args[0] in ("yes", "no"):
+        return lambda: _done(prioritise.consent_button(update, context, args[0]))
+    if kind == "language" and args[0] in procedure.languages:
+        return lambda: _done(language.choose_language(update, context, args[0]))
+    voting = procedure.voting
+    if kind in ("ranking", "unrank") and voting.rank_fields:
+        if kind == "ranking":
+            return lambda: _done(myballot.ranking_button(update, context))
+        return lambda: myballot.rank(update, context, None, 0)
+    field = procedure.field(args[0]) if args else None
+    if field is None:
+        return None
+    if kind == "field":
+        return lambda: _done(fields.field_button(update, context, field))
+    if kind == "ballot":
+        return lambda: _done(prioritise.field_ballot_button(update, context, field))
+    if kind == "nopref":
+        return lambda: prioritise.change(update, context, field, "nopref", "", 0)
+    if kind == "rank" and voting.rank_fields:
+        position = _number(args[1], 1, len(procedure.fields))
+        if position is None:
+            return None
+        return lambda: myballot.rank(update, context, field.id, position)
+    if kind not in ("pick", "points") or field.goal(args[1]) is None:
+        return None
+    if kind == "pick" and voting.method == "top_n" and args[2] in ("0", "1"):
+        return lambda: prioritise.change(update, context, field, "pick", args[1], int(args[2]))
+    points = _number(args[2], 0, voting.points)
+    if kind == "points" and voting.method == "points" and points is not None:
+        return lambda: prioritise.change(update, context, field, "points", args[1], points)
+    return None
+
+
+async def _done(awaitable: Awaitable[None]) -> None:
+    await awaitable
 
 
 async def route_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -31,15 +89,13 @@ async def route_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     except CallbackDataError:
         await stale_button(update, context)
         return
-    procedure = services(context).procedure
-    if callback.kind in _SIMPLE:
-        await _SIMPLE[callback.kind](update, context)
-    elif callback.kind == "field" and (field := procedure.field(callback.args[0])) is not None:
-        await fields.field_button(update, context, field)
-    elif callback.kind == "language" and callback.args[0] in procedure.languages:
-        await language.choose_language(update, context, callback.args[0])
-    else:
+    action = _action(update, context, services(context).procedure, callback)
+    if action is None:
         await stale_button(update, context)
         return
-    # Answer after the screen changed: the client stops its spinner; an empty answer is fine.
-    await query.answer()
+    alert = await action()
+    # Answer after the screen changed: the client stops its spinner; a refusal is an alert.
+    if alert:
+        await query.answer(alert, show_alert=True)
+    else:
+        await query.answer()

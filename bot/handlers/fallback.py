@@ -1,13 +1,11 @@
 """Clear answers to what the bot does not understand (DESIGN rule 7)."""
 
-from html import escape
-
 from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.handlers.menu import menu_rows
 from bot.services import translator
-from bot.view import Screen, show
+from bot.view import Screen, escape, show
 
 
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

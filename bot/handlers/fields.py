@@ -1,7 +1,5 @@
 """Reading the action fields: the list, and one field with its guiding goal and sub-goals."""
 
-from html import escape
-
 from telegram import Update
 from telegram.ext import ContextTypes
 
@@ -10,7 +8,7 @@ from bot.i18n import Translator
 from bot.keyboards import button
 from bot.procedure import Field, Procedure
 from bot.services import services, translator
-from bot.view import Screen, show
+from bot.view import Screen, escape, show
 
 
 def fields_screen(t: Translator, procedure: Procedure) -> Screen:
@@ -48,7 +46,11 @@ def field_screen(t: Translator, procedure: Procedure, field: Field) -> Screen:
         f"{number}.{n} {escape(procedure.text(goal.text, t.language))}"
         for n, goal in enumerate(field.goals, start=1)
     ]
-    rows = [[button(t.gettext("📋 All action fields"), "fields")], back_to_menu(t)]
+    rows = [
+        [button(t.gettext("🗳 Set your priorities in this field"), "ballot", field.id)],
+        [button(t.gettext("📋 All action fields"), "fields")],
+        back_to_menu(t),
+    ]
     return Screen("\n".join(lines), rows)
 
 

@@ -1,33 +1,29 @@
 """/help and /privacy: what the bot does, and what it stores, why, how long, whom to ask."""
 
-from html import escape
-
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from bot.commands import command_list
 from bot.handlers.menu import back_to_menu
 from bot.i18n import Translator
 from bot.procedure import Procedure
 from bot.services import services, translator
-from bot.view import Screen, show
+from bot.view import Screen, escape, show
 
 
 def help_screen(t: Translator, procedure: Procedure) -> Screen:
     """How to use the bot, and the commands."""
     title = escape(procedure.text(procedure.title, t.language))
-    lines = [
+    commands = "\n".join(f"/{c.command} – {c.description}" for c in command_list(t))
+    paragraphs = [
         "<b>{}</b>".format(t.gettext("Help")),
         t.gettext("This bot lets you take part in: %(title)s.", title=title),
-        t.gettext("Tap the buttons under the messages. You can also type these commands:"),
-        "/start – " + t.gettext("main menu"),
-        "/language – " + t.gettext("change the language"),
-        "/help – " + t.gettext("this help"),
-        "/privacy – " + t.gettext("what we store about you"),
+        t.gettext("Tap the buttons under the messages. You can also type these commands:")
+        + "\n"
+        + commands,
         t.gettext("Questions? Write to %(contact)s.", contact=escape(procedure.privacy.contact)),
     ]
-    return Screen(
-        "\n\n".join(lines[:3]) + "\n" + "\n".join(lines[3:7]) + "\n\n" + lines[7], [back_to_menu(t)]
-    )
+    return Screen("\n\n".join(paragraphs), [back_to_menu(t)])
 
 
 def privacy_screen(t: Translator, procedure: Procedure) -> Screen:

@@ -1,7 +1,5 @@
 """The greeting and the main menu: where every conversation starts and returns."""
 
-from html import escape
-
 from telegram import Update
 from telegram.ext import ContextTypes
 
@@ -9,12 +7,13 @@ from bot.i18n import Translator
 from bot.keyboards import Button, button
 from bot.procedure import Procedure
 from bot.services import services, translator
-from bot.view import Screen, show
+from bot.view import Screen, escape, show
 
 
 def menu_rows(t: Translator) -> list[list[Button]]:
     """The main menu: one entry per row, so long translations stay readable on small phones."""
     return [
+        [button(t.gettext("🗳 Set your priorities"), "vote")],
         [button(t.gettext("📋 Action fields"), "fields")],
         [button(t.gettext("❓ Help"), "help")],
         [button(t.gettext("🔒 Privacy"), "privacy")],

@@ -13,7 +13,11 @@ RESIDENT = 4242
 
 def buttons(message) -> list[tuple[str, str]]:
     markup = message.reply_markup or {}
-    return [(b["text"], b.get("callback_data", "")) for row in markup.get("inline_keyboard", []) for b in row]
+    return [
+        (b["text"], b.get("callback_data", ""))
+        for row in markup.get("inline_keyboard", [])
+        for b in row
+    ]
 
 
 def latest(running, user_id=RESIDENT):
@@ -30,12 +34,14 @@ async def stored_language(running, user_id=RESIDENT):
 
 
 @pytest.mark.parametrize("language", SUPPORTED_LANGUAGES)
-async def test_a_resident_goes_through_start_picker_menu_a_field_and_back(running, example, language):
+async def test_a_resident_goes_through_start_picker_menu_a_field_and_back(
+    running, example, language
+):
     running.fake.add_user(RESIDENT, "Resident", language_code="pt-BR")
     await running.send(RESIDENT, "/start")
     greeting = latest(running)
     # pt-BR is not offered: the procedure's default language, German.
-    assert example.title["de"] in greeting.text
+    assert example.title["de"] in greeting.plain_text
 
     await running.press(RESIDENT, encode("languages"))
     picker = latest(running)
@@ -45,7 +51,7 @@ async def test_a_resident_goes_through_start_picker_menu_a_field_and_back(runnin
 
     await running.press(RESIDENT, encode("language", language))
     menu = latest(running)
-    assert example.title[language] in menu.text
+    assert example.title[language] in menu.plain_text
     assert await stored_language(running) == language
 
     await running.press(RESIDENT, encode("fields"))
@@ -56,50 +62,55 @@ async def test_a_resident_goes_through_start_picker_menu_a_field_and_back(runnin
     field = example.fields[2]
     await running.press(RESIDENT, encode("field", field.id))
     shown = latest(running)
-    assert field.guiding_goal[language] in shown.text
+    assert field.guiding_goal[language] in shown.plain_text
     for goal in field.goals:
-        assert goal.text[language] in shown.text
+        assert goal.text[language] in shown.plain_text
     if language in ("ar", "fa"):
-        assert all(line.startswith(RLM) or not line or line[0] not in "0123456789<" for line in shown.text.split("\n"))
-        assert all(label.startswith(RLM) or label[0] not in "0123456789📋🏠" for label, _ in buttons(shown))
+        assert all(
+            line.startswith(RLM) or not line or line[0] not in "0123456789<"
+            for line in shown.plain_text.split("\n")
+        )
+        assert all(
+            label.startswith(RLM) or label[0] not in "0123456789📋🏠" for label, _ in buttons(shown)
+        )
 
     await running.press(RESIDENT, encode("fields"))
     assert latest(running).message_id == shown.message_id
     await running.press(RESIDENT, encode("menu"))
-    assert example.title[language] in latest(running).text
+    assert example.title[language] in latest(running).plain_text
 
     # From now on, every new message is in the chosen language.
     await running.send(RESIDENT, "/help")
-    assert example.title[language] in latest(running).text
+    assert example.title[language] in latest(running).plain_text
 
 
 async def test_the_stored_choice_wins_over_telegrams_language(running, example):
     running.fake.add_user(RESIDENT, language_code="en")
     await running.send(RESIDENT, "/start")
-    assert example.title["en"] in latest(running).text
+    assert example.title["en"] in latest(running).plain_text
     await running.send(RESIDENT, "/language")
     await running.press(RESIDENT, encode("language", "tr"))
     await running.send(RESIDENT, "/start")
-    assert example.title["tr"] in latest(running).text
+    assert example.title["tr"] in latest(running).plain_text
 
 
 async def test_a_missing_language_code_falls_back_to_german(running, example):
     running.fake.add_user(RESIDENT, language_code=None)
     await running.send(RESIDENT, "/start")
-    assert example.title["de"] in latest(running).text
+    assert example.title["de"] in latest(running).plain_text
 
 
 async def test_deep_link_opens_a_field(running, example):
     running.fake.add_user(RESIDENT, language_code="en")
     field = example.fields[4]
     await running.send(RESIDENT, f"/start field-{field.id}")
-    assert field.guiding_goal["en"] in latest(running).text
+    assert field.guiding_goal["en"] in latest(running).plain_text
 
 
 async def test_deep_link_sets_the_language(running, example):
     running.fake.add_user(RESIDENT, language_code="en")
     await running.send(RESIDENT, "/start lang-uk")
-    assert example.title["uk"] in latest(running).text
+    assert example.title["uk"] in latest(running).plain_text
     assert await stored_language(running) == "uk"
 
 
@@ -107,7 +118,7 @@ async def test_deep_link_sets_the_language(running, example):
 async def test_an_unknown_payload_gets_the_normal_greeting(running, example, payload):
     running.fake.add_user(RESIDENT, language_code="en")
     await running.send(RESIDENT, f"/start {payload}")
-    assert example.description["en"] in latest(running).text
+    assert example.description["en"] in latest(running).plain_text
     assert await stored_language(running) is None
 
 
@@ -115,8 +126,8 @@ async def test_an_unknown_command_gets_a_translated_answer_and_the_menu(running)
     running.fake.add_user(RESIDENT, language_code="de")
     await running.send(RESIDENT, "/vote")
     answer = latest(running)
-    assert "/vote" in answer.text and "/help" in answer.text
-    assert "do not know" not in answer.text  # German, not English
+    assert "/vote" in answer.plain_text and "/help" in answer.plain_text
+    assert "do not know" not in answer.plain_text  # German, not English
     assert any(data == encode("fields") for _, data in buttons(answer))
 
 
@@ -125,7 +136,7 @@ async def test_free_text_gets_a_clear_answer_and_changes_nothing(running):
     await running.send(RESIDENT, "/language")
     await running.press(RESIDENT, encode("language", "pl"))
     await running.send(RESIDENT, "I want to vote for more courses")
-    assert "/help" in latest(running).text
+    assert "/help" in latest(running).plain_text
     assert await stored_language(running) == "pl"
 
 
@@ -144,7 +155,7 @@ async def test_a_forged_button_gets_a_short_answer_and_changes_nothing(running, 
     assert after.message_id == before.message_id
     assert after.text == before_text and after.edit_count == before_edits
     answers = [a for a in running.fake.answered_callbacks.values()]
-    assert answers and "out of date" in answers[-1]["text"]
+    assert answers and "out of date" in answers[-1].text
     assert update_id
     assert await stored_language(running) is None
 
@@ -152,17 +163,32 @@ async def test_a_forged_button_gets_a_short_answer_and_changes_nothing(running, 
 async def test_pressing_the_button_of_the_screen_already_shown_is_harmless(running):
     running.fake.add_user(RESIDENT, language_code="en")
     await running.send(RESIDENT, "/start")
-    await running.press(RESIDENT, encode("fields"))
-    # The same update delivered twice, or a double tap: "message is not modified" is swallowed.
-    await running.press(RESIDENT, encode("fields"))
-    errors = [r for r in running.fake.requests if r.method == "sendMessage" and "wrong" in str(r.params.get("text", ""))]
+    menu = latest(running).message_id
+    # A double tap: both presses leave the client before the first answer arrives; the second
+    # edit would be identical, and Telegram's "message is not modified" is swallowed.
+    first = running.fake.user_presses(RESIDENT, menu, encode("fields"))
+    second = running.fake.user_presses(RESIDENT, menu, encode("fields"))
+    await running.handled(first)
+    await running.handled(second)
+    assert latest(running).edit_count == 1
+    errors = [
+        r
+        for r in running.fake.requests
+        if r.method == "sendMessage" and "wrong" in str(r.params.get("text", ""))
+    ]
     assert errors == []
 
 
 async def test_commands_are_registered_per_language(running):
     for language in SUPPORTED_LANGUAGES:
         commands = running.fake.commands(language_code=language)
-        assert [c["command"] for c in commands] == ["start", "language", "help", "privacy"]
+        assert [c["command"] for c in commands] == [
+            "start",
+            "myballot",
+            "language",
+            "help",
+            "privacy",
+        ]
     german = running.fake.commands(language_code="de")
     assert german != running.fake.commands(language_code="en")
     assert running.fake.commands(language_code=None) == german
@@ -172,7 +198,7 @@ async def test_commands_are_registered_per_language(running):
 async def test_privacy_says_what_why_how_long_and_whom_to_ask(running, example, language):
     running.fake.add_user(RESIDENT, language_code=language)
     await running.send(RESIDENT, "/privacy")
-    text = latest(running).text
+    text = latest(running).plain_text
     assert example.privacy.contact in text
     assert example.privacy.retention[language] in text
     assert example.privacy.controller[language] in text

@@ -30,8 +30,8 @@ async def test_a_failing_button_gets_an_alert(running):
     running.fake.inject_error("editMessageText", 400, "Bad Request: something unexpected", times=1)
     await running.press(RESIDENT, encode("fields"))
     answers = list(running.fake.answered_callbacks.values())
-    assert answers[-1]["show_alert"] is True
-    assert answers[-1]["text"]
+    assert answers[-1].show_alert is True
+    assert answers[-1].text
 
 
 async def test_when_even_the_apology_fails_the_bot_survives(running):

@@ -1,0 +1,29 @@
+"""Who may vote now, and under which pseudonym: shared by the voting screens."""
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot.i18n import Translator
+from bot.services import Services, services
+from bot.voting import WindowState, voter_key, window
+from storage import participants
+
+
+async def refusal(update: Update, context: ContextTypes.DEFAULT_TYPE, t: Translator) -> str | None:
+    """Why this resident cannot vote now (window, consent), or None if they can."""
+    svc = services(context)
+    state = (await window(svc.database, svc.procedure)).state()
+    if state is WindowState.BEFORE:
+        return t.gettext("Voting has not opened yet. Nothing was changed.")
+    if state is WindowState.CLOSED:
+        return t.gettext("Voting is closed. Nothing was changed.")
+    user = update.effective_user
+    if user is None or not await participants.has_consent(svc.database, user.id):
+        return t.gettext("Please agree first under “Set your priorities”. Nothing was changed.")
+    return None
+
+
+def key_of(svc: Services, update: Update) -> str:
+    """The voter key of the resident behind this update."""
+    assert update.effective_user is not None and svc.settings.secret is not None
+    return voter_key(svc.settings.secret, update.effective_user.id)
