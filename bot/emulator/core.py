@@ -122,6 +122,10 @@ class EmulatorCore(ChangeNotifier):
             result = await self._run(method.lower(), handler, params)
         except ApiError as error:
             return error.error_code, error.body()
+        except (TypeError, ValueError, KeyError, AttributeError) as error:
+            # Parameters of a shape no handler expected: Telegram would refuse them with a 400;
+            # the exception text says which, so an emulator gap is not mistaken for a bot bug.
+            return 400, bad_request(f"can't read parameters: {error!r}").body()
         return 200, {"ok": True, "result": result}
 
     async def _run(self, method: str, handler: Handler, params: dict[str, Any]) -> Any:

@@ -10,7 +10,7 @@ import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
 
-from aiohttp import web
+from aiohttp import BodyPartReader, web
 
 from bot.emulator.errors import SimulatedTimeout
 from bot.emulator.records import UploadedFile
@@ -27,7 +27,7 @@ async def _read_body(request: web.Request) -> tuple[dict[str, Any], dict[str, Up
     if request.content_type == "multipart/form-data":
         reader = await request.multipart()
         async for part in reader:
-            if not isinstance(part, web.BodyPartReader) or part.name is None:
+            if not isinstance(part, BodyPartReader) or part.name is None:
                 continue
             if part.filename is not None:
                 data = await part.read()

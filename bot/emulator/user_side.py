@@ -45,6 +45,8 @@ class UserSideMixin(EmulatorCore):
 
     def user_sends(self, user_id: int, text: str) -> int:
         """The user sends text in their private chat; "/cmd ..." gets a bot_command entity."""
+        if not text.strip():
+            raise ValueError("a Telegram client cannot send an empty message")
         chat = self._user_chat(user_id)
         if chat.blocked:
             self.user_unblocks(user_id)  # the client's "Restart" button unblocks first
