@@ -16,6 +16,7 @@ from bot.config import Settings
 from bot.emulator import EmulatorRequest, FakeTelegram
 from bot.procedure import Procedure
 from bot.services import KEY, Services
+from bot.updates import UpdateHook
 
 DEMO_TOKEN = "123456789:EMULATOR-demo-token-not-a-real-one"
 
@@ -28,6 +29,7 @@ class EmulatedBot:
         settings: Settings,
         procedure: Procedure,
         fake: FakeTelegram | None = None,
+        observer: UpdateHook | None = None,
     ) -> None:
         token = settings.token or DEMO_TOKEN
         if settings.token is None:
@@ -36,6 +38,7 @@ class EmulatedBot:
         self.settings = settings
         self._done: dict[int, asyncio.Future[None]] = {}
         self._finished: set[int] = set()
+        self._observer = observer  # e.g. the benchmark's check of per-user order
         self.application: Application = build_application(
             settings,
             procedure,
@@ -55,6 +58,8 @@ class EmulatedBot:
         return self.settings.database
 
     def _update_done(self, update: object) -> None:
+        if self._observer is not None:
+            self._observer(update)
         update_id = getattr(update, "update_id", None)
         if update_id is None:
             return

@@ -84,14 +84,13 @@ async def test_long_poll_and_callback_over_http(http_bot: telegram.Bot, fake: Fa
 
 
 async def test_injected_timeout_over_http(fake: FakeTelegram):
-    fake.inject_timeout("getMe", delay=0.3)
     async with serve_http(fake) as base_url:
-        request = HTTPXRequest(read_timeout=0.05)
-        bot = telegram.Bot(TOKEN, base_url=base_url, request=request)
-        with pytest.raises(TimedOut):
-            await bot.get_me()
-        assert (await bot.get_me()).username == "participation_demo_bot"
-        await request.shutdown()
+        bot = telegram.Bot(TOKEN, base_url=base_url, request=HTTPXRequest(read_timeout=0.05))
+        async with bot:
+            fake.inject_timeout("getMe", delay=0.3)
+            with pytest.raises(TimedOut):
+                await bot.get_me()
+            assert (await bot.get_me()).username == "participation_demo_bot"
 
 
 async def test_raw_wire_formats(fake: FakeTelegram):
@@ -148,14 +147,14 @@ def test_uploaded_file_record():
 async def test_stopping_the_server_ends_a_long_poll(fake: FakeTelegram):
     loop = asyncio.get_running_loop()
     async with serve_http(fake) as base_url:
-        request = HTTPXRequest(read_timeout=5)
-        bot = telegram.Bot(TOKEN, base_url=base_url, get_updates_request=request)
+        bot = telegram.Bot(TOKEN, base_url=base_url)
+        await bot.initialize()
         poll = asyncio.create_task(bot.get_updates(timeout=30))
         await fake.wait_for(lambda: len(fake.calls("getUpdates")) == 1)
         started = loop.time()
     assert await asyncio.wait_for(poll, 2) == ()
     assert loop.time() - started < 1
-    await request.shutdown()
+    await bot.shutdown()
 
 
 async def test_unreadable_parameters_are_a_bad_request(fake: FakeTelegram):

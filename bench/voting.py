@@ -1,0 +1,204 @@
+"""Benchmark: residents complete a full ballot through the emulator, many at once.
+
+Prints updates per second and p50/p95/p99 latency per update for the real bot (real SQLite
+file, real catalogs, the shipped procedure, top_n) and, in the same run on the same emulator,
+for a minimal python-telegram-bot application that only answers each button press (answer the
+callback and edit the message), and the ratio of the two. Two settings: no added latency, and
+50 ms added to every Bot API call. Not a test: it prints figures and asserts nothing.
+
+    python bench/voting.py                 # 1,000 residents, both settings
+    python bench/voting.py --residents 200 --latency 0.05
+"""
+
+import argparse
+import asyncio
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler, ContextTypes
+
+from bot.config import Settings
+from bot.emulated import DEMO_TOKEN, EmulatedBot
+from bot.emulator import EmulatorRequest, FakeTelegram
+from bot.keyboards import encode
+from bot.procedure import Procedure
+from bot.procedure_file import load_procedure
+from bot.resources import example_procedure
+from bot.voting import change_window
+
+FIRST_USER = 100_000
+
+
+@dataclass
+class Run:
+    """Figures of one run."""
+
+    name: str
+    updates: int = 0
+    seconds: float = 0.0
+    latencies: list[float] = field(default_factory=list)
+    out_of_order: int = 0
+
+    @property
+    def rate(self) -> float:
+        return self.updates / self.seconds if self.seconds else 0.0
+
+    def pct(self, p: float) -> float:
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] * 1000
+
+    def line(self) -> str:
+        return (
+            f"{self.name:<22} {self.updates:>7} updates in {self.seconds:6.1f} s = "
+            f"{self.rate:7.0f} updates/s   p50 {self.pct(50):6.1f} ms   p95 {self.pct(95):6.1f} ms"
+            f"   p99 {self.pct(99):6.1f} ms   out of order: {self.out_of_order}"
+        )
+
+
+async def resident(bot: EmulatedBot, procedure: Procedure, user_id: int, run: Run) -> None:
+    """One resident: agree, then in every field open it and tap three sub-goals in a burst."""
+    fake = bot.fake
+    fake.add_user(user_id, language_code="de")
+    await bot.send(user_id, "/start")
+
+    async def press(data: str) -> None:
+        message = fake.last_bot_message(user_id).message_id
+        started = time.perf_counter()
+        await bot.handled(fake.user_presses(user_id, message, data))
+        run.latencies.append(time.perf_counter() - started)
+        run.updates += 1
+
+    await press(encode("vote"))
+    await press(encode("consent", "yes"))
+    for f in procedure.fields:
+        await press(encode("ballot", f.id))
+        message = fake.last_bot_message(user_id).message_id
+        # Three quick taps before the first answer arrives: they must be handled in order.
+        started = time.perf_counter()
+        taps = [
+            fake.user_presses(user_id, message, encode("pick", f.id, g.id, "1"))
+            for g in f.goals[:3]
+        ]
+        for tap in taps:
+            await bot.handled(tap)
+            run.latencies.append(time.perf_counter() - started)
+            run.updates += 1
+
+
+async def bench_bot(procedure: Procedure, residents: int, latency: float, folder: Path) -> Run:
+    settings = Settings(
+        token=DEMO_TOKEN,
+        database=folder / f"bench-{latency}.db",
+        procedure=procedure.source,
+        secret="benchmark-secret-0123456789",
+    )
+    order: dict[int, list[int]] = {}
+
+    def record(update: object) -> None:
+        if isinstance(update, Update) and update.effective_user:
+            order.setdefault(update.effective_user.id, []).append(update.update_id)
+
+    fake = FakeTelegram(token=DEMO_TOKEN, latency=latency)
+    bot = EmulatedBot(settings, procedure, fake, observer=record)
+    run = Run(f"participation-bot{' +%d ms' % (latency * 1000) if latency else ''}")
+    async with bot:
+        now = datetime.now(UTC)
+        await change_window(
+            bot.services.database, None, "bench", opens=now - timedelta(hours=1),
+            closes=now + timedelta(days=1),
+        )  # fmt: skip
+        started = time.perf_counter()
+        await asyncio.gather(
+            *(resident(bot, procedure, FIRST_USER + n, run) for n in range(residents))
+        )
+        run.seconds = time.perf_counter() - started
+    run.out_of_order = sum(ids != sorted(ids) for ids in order.values())
+    return run
+
+
+async def bench_minimal(procedure: Procedure, residents: int, latency: float) -> Run:
+    """A python-telegram-bot application that only answers each press and edits the message."""
+    fake = FakeTelegram(token=DEMO_TOKEN, latency=latency)
+    done: dict[int, asyncio.Future[None]] = {}
+    counter = {"n": 0}
+
+    async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        counter["n"] += 1
+        await query.answer()
+        await query.edit_message_text(
+            f"pressed {counter['n']}", reply_markup=query.message.reply_markup
+        )
+        future = done.pop(update.update_id, None)
+        if future is not None:
+            future.set_result(None)
+
+    application = (
+        Application.builder()
+        .token(DEMO_TOKEN)
+        .request(EmulatorRequest(fake))
+        .get_updates_request(EmulatorRequest(fake))
+        .build()
+    )
+    application.add_handler(CallbackQueryHandler(button))
+    run = Run(f"minimal PTB app{' +%d ms' % (latency * 1000) if latency else ''}")
+    async with application:
+        await application.updater.start_polling(poll_interval=0.0, timeout=10)
+        await application.start()
+        keyboard = {
+            "inline_keyboard": [[{"text": str(i), "callback_data": str(i)} for i in range(3)]]
+        }
+
+        async def one(user_id: int) -> None:
+            fake.add_user(user_id)
+            status, body = await fake.call(
+                DEMO_TOKEN,
+                "sendMessage",
+                {"chat_id": user_id, "text": "start", "reply_markup": keyboard},
+            )
+            message = body["result"]["message_id"]
+            presses = 2 + len(procedure.fields) * 4
+            for n in range(presses):
+                started = time.perf_counter()
+                future = asyncio.get_running_loop().create_future()
+                update_id = fake.user_presses(user_id, message, str(n % 3))
+                done[update_id] = future
+                await future
+                run.latencies.append(time.perf_counter() - started)
+                run.updates += 1
+
+        started = time.perf_counter()
+        await asyncio.gather(*(one(FIRST_USER + n) for n in range(residents)))
+        run.seconds = time.perf_counter() - started
+        await application.updater.stop()
+        await application.stop()
+    return run
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--residents", type=int, default=1000)
+    parser.add_argument("--latency", type=float, action="append", help="seconds; repeatable")
+    args = parser.parse_args()
+    procedure = load_procedure(example_procedure())
+    latencies = args.latency or [0.0, 0.05]
+    print(
+        f"{args.residents} residents, {len(procedure.fields)} fields, top_n, Python {sys.version.split()[0]}"
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        for latency in latencies:
+            ours = await bench_bot(procedure, args.residents, latency, Path(folder))
+            minimal = await bench_minimal(procedure, args.residents, latency)
+            print(ours.line())
+            print(minimal.line())
+            print(f"{'ratio to minimal':<22} {ours.rate / minimal.rate:.2f}\n")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
