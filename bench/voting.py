@@ -12,27 +12,45 @@ callback and edit the message), and the ratio of the two. Two settings: no added
 
 import argparse
 import asyncio
-import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes
 
 from bot.config import Settings
 from bot.emulated import DEMO_TOKEN, EmulatedBot
 from bot.emulator import EmulatorRequest, FakeTelegram
-from bot.keyboards import encode
+from bot.handlers.prioritise import ballot_screen
+from bot.i18n import Catalogs
+from bot.keyboards import encode, markup
 from bot.procedure import Procedure
 from bot.procedure_file import load_procedure
-from bot.resources import example_procedure
+from bot.resources import example_procedure, locales_dir
 from bot.voting import change_window
+from storage.ballots import Ballot
 
 FIRST_USER = 100_000
+
+
+def label(latency: float) -> str:
+    return f" +{latency * 1000:.0f} ms" if latency else ""
+
+
+async def in_turns(count: int, concurrent: int, one: Callable[[int], Awaitable[None]]) -> None:
+    """Residents arrive as a stream: at most `concurrent` of them are busy at any moment."""
+    gate = asyncio.Semaphore(concurrent)
+
+    async def gated(n: int) -> None:
+        async with gate:
+            await one(FIRST_USER + n)
+
+    await asyncio.gather(*(gated(n) for n in range(count)))
 
 
 @dataclass
@@ -91,7 +109,9 @@ async def resident(bot: EmulatedBot, procedure: Procedure, user_id: int, run: Ru
             run.updates += 1
 
 
-async def bench_bot(procedure: Procedure, residents: int, latency: float, folder: Path) -> Run:
+async def bench_bot(
+    procedure: Procedure, residents: int, concurrent: int, latency: float, folder: Path
+) -> Run:
     settings = Settings(
         token=DEMO_TOKEN,
         database=folder / f"bench-{latency}.db",
@@ -106,7 +126,7 @@ async def bench_bot(procedure: Procedure, residents: int, latency: float, folder
 
     fake = FakeTelegram(token=DEMO_TOKEN, latency=latency)
     bot = EmulatedBot(settings, procedure, fake, observer=record)
-    run = Run(f"participation-bot{' +%d ms' % (latency * 1000) if latency else ''}")
+    run = Run(f"participation-bot{label(latency)}")
     async with bot:
         now = datetime.now(UTC)
         await change_window(
@@ -114,16 +134,26 @@ async def bench_bot(procedure: Procedure, residents: int, latency: float, folder
             closes=now + timedelta(days=1),
         )  # fmt: skip
         started = time.perf_counter()
-        await asyncio.gather(
-            *(resident(bot, procedure, FIRST_USER + n, run) for n in range(residents))
-        )
+        await in_turns(residents, concurrent, lambda uid: resident(bot, procedure, uid, run))
         run.seconds = time.perf_counter() - started
     run.out_of_order = sum(ids != sorted(ids) for ids in order.values())
     return run
 
 
-async def bench_minimal(procedure: Procedure, residents: int, latency: float) -> Run:
+def same_size_screen(procedure: Procedure) -> tuple[str, InlineKeyboardMarkup]:
+    """The text and keyboard of a ballot screen, so that both applications move the same bytes
+    through python-telegram-bot and the emulator and the ratio measures our own work."""
+    catalogs = Catalogs.load(locales_dir(), procedure.languages, procedure.timezone)
+    t = catalogs.translator(procedure.default_language)
+    screen = ballot_screen(t, procedure, procedure.fields[0], Ballot())
+    return screen.text, markup(screen.rows)
+
+
+async def bench_minimal(
+    procedure: Procedure, residents: int, concurrent: int, latency: float
+) -> Run:
     """A python-telegram-bot application that only answers each press and edits the message."""
+    text, keyboard_markup = same_size_screen(procedure)
     fake = FakeTelegram(token=DEMO_TOKEN, latency=latency)
     done: dict[int, asyncio.Future[None]] = {}
     counter = {"n": 0}
@@ -132,9 +162,7 @@ async def bench_minimal(procedure: Procedure, residents: int, latency: float) ->
         query = update.callback_query
         counter["n"] += 1
         await query.answer()
-        await query.edit_message_text(
-            f"pressed {counter['n']}", reply_markup=query.message.reply_markup
-        )
+        await query.edit_message_text(f"{text}\n{counter['n']}", reply_markup=keyboard_markup)
         future = done.pop(update.update_id, None)
         if future is not None:
             future.set_result(None)
@@ -147,17 +175,16 @@ async def bench_minimal(procedure: Procedure, residents: int, latency: float) ->
         .build()
     )
     application.add_handler(CallbackQueryHandler(button))
-    run = Run(f"minimal PTB app{' +%d ms' % (latency * 1000) if latency else ''}")
+    run = Run(f"minimal PTB app{label(latency)}")
     async with application:
         await application.updater.start_polling(poll_interval=0.0, timeout=10)
         await application.start()
-        keyboard = {
-            "inline_keyboard": [[{"text": str(i), "callback_data": str(i)} for i in range(3)]]
-        }
+        keyboard = keyboard_markup.to_dict()
+        data = [b["callback_data"] for row in keyboard["inline_keyboard"] for b in row][:3]
 
         async def one(user_id: int) -> None:
             fake.add_user(user_id)
-            status, body = await fake.call(
+            _, body = await fake.call(
                 DEMO_TOKEN,
                 "sendMessage",
                 {"chat_id": user_id, "text": "start", "reply_markup": keyboard},
@@ -167,14 +194,14 @@ async def bench_minimal(procedure: Procedure, residents: int, latency: float) ->
             for n in range(presses):
                 started = time.perf_counter()
                 future = asyncio.get_running_loop().create_future()
-                update_id = fake.user_presses(user_id, message, str(n % 3))
+                update_id = fake.user_presses(user_id, message, data[n % 3])
                 done[update_id] = future
                 await future
                 run.latencies.append(time.perf_counter() - started)
                 run.updates += 1
 
         started = time.perf_counter()
-        await asyncio.gather(*(one(FIRST_USER + n) for n in range(residents)))
+        await in_turns(residents, concurrent, one)
         run.seconds = time.perf_counter() - started
         await application.updater.stop()
         await application.stop()
@@ -184,17 +211,28 @@ async def bench_minimal(procedure: Procedure, residents: int, latency: float) ->
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--residents", type=int, default=1000)
+    parser.add_argument(
+        "--concurrent", type=int, default=40, help="residents busy at the same moment"
+    )
     parser.add_argument("--latency", type=float, action="append", help="seconds; repeatable")
+    parser.add_argument(
+        "--minimal-residents-with-latency",
+        type=int,
+        default=20,
+        help="the minimal app handles one update at a time: fewer residents keep it short",
+    )
     args = parser.parse_args()
     procedure = load_procedure(example_procedure())
     latencies = args.latency or [0.0, 0.05]
-    print(
-        f"{args.residents} residents, {len(procedure.fields)} fields, top_n, Python {sys.version.split()[0]}"
-    )
+    python = sys.version.split()[0]
+    print(f"{len(procedure.fields)} fields, top_n, {args.concurrent} residents at a time, {python}")
     with tempfile.TemporaryDirectory() as folder:
         for latency in latencies:
-            ours = await bench_bot(procedure, args.residents, latency, Path(folder))
-            minimal = await bench_minimal(procedure, args.residents, latency)
+            ours = await bench_bot(
+                procedure, args.residents, args.concurrent, latency, Path(folder)
+            )
+            baseline = args.minimal_residents_with_latency if latency else args.residents
+            minimal = await bench_minimal(procedure, baseline, args.concurrent, latency)
             print(ours.line())
             print(minimal.line())
             print(f"{'ratio to minimal':<22} {ours.rate / minimal.rate:.2f}\n")

@@ -8,8 +8,10 @@ from telegram.ext import ContextTypes
 from bot.config import Settings
 from bot.i18n import Catalogs, Translator, negotiate
 from bot.procedure import Procedure
+from bot.voting import rules_json
 from storage import participants
 from storage.db import Database
+from storage.participants import Participant
 
 KEY = "services"
 
@@ -22,6 +24,10 @@ class Services:
     procedure: Procedure
     catalogs: Catalogs
     db: Database | None = field(default=None)
+    rules: str = field(init=False)  # the voting rules as frozen with the first ballot
+
+    def __post_init__(self) -> None:
+        self.rules = rules_json(self.procedure)
 
     @property
     def database(self) -> Database:
@@ -40,19 +46,50 @@ def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
     return context.application.bot_data[KEY]
 
 
-async def language_of(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
-    """The reader's language: stored choice, else Telegram's language_code, else default."""
+@dataclass(frozen=True)
+class Reader:
+    """Who sent this update, as far as the bot knows: stored participant and language."""
+
+    participant: Participant | None
+    t: Translator
+
+    @property
+    def consented(self) -> bool:
+        """True when the resident agreed to have their ballot stored."""
+        return self.participant is not None and self.participant.consent_at is not None
+
+
+_READER = "participation_reader"
+
+
+async def reader(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Reader:
+    """The reader of this update, read once per update (the context lives for one update)."""
+    cached = context.__dict__.get(_READER)
+    if cached is not None:
+        return cached
     svc = services(context)
     user = update.effective_user
-    offered = svc.procedure.languages
-    if user is None:
-        return svc.procedure.default_language
-    stored = await participants.get(svc.database, user.id)
+    offered, default = svc.procedure.languages, svc.procedure.default_language
+    stored = await participants.get(svc.database, user.id) if user is not None else None
     if stored is not None and stored.language in offered:
-        return stored.language
-    return negotiate(user.language_code, offered, svc.procedure.default_language)
+        language = stored.language
+    else:
+        language = negotiate(user.language_code if user else None, offered, default)
+    found = Reader(stored, svc.catalogs.translator(language))
+    context.__dict__[_READER] = found
+    return found
+
+
+def forget_reader(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Drop the cached reader after this update changed the participant (language, consent)."""
+    context.__dict__.pop(_READER, None)
+
+
+async def language_of(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
+    """The reader's language: stored choice, else Telegram's language_code, else default."""
+    return (await reader(update, context)).t.language
 
 
 async def translator(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Translator:
     """A Translator for the reader of this update."""
-    return services(context).catalogs.translator(await language_of(update, context))
+    return (await reader(update, context)).t

@@ -6,8 +6,10 @@ update changes nothing. Limits (N choices, P points) are checked inside the tran
 two racing taps can never exceed them.
 """
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Any
 
 import aiosqlite
 
@@ -46,41 +48,61 @@ class Ballot:
         return not (self.weights or self.abstained or self.ranking)
 
 
+FROZEN = "frozen_rules"
+_READ = (
+    "SELECT 'weight', field_id, goal_id, weight FROM ballots WHERE voter_key = ?1 "
+    "UNION ALL SELECT 'abstained', field_id, '', 0 FROM abstentions WHERE voter_key = ?1 "
+    "UNION ALL SELECT 'rank', field_id, '', position FROM field_ranks WHERE voter_key = ?1 "
+    "UNION ALL SELECT 'language', language, '', 0 FROM voters WHERE voter_key = ?1"
+)
+
+
+def _ballot(rows: Iterable[Sequence[Any]]) -> tuple[Ballot, str | None]:
+    result, ranked, language = Ballot(), [], None
+    for kind, field_id, goal_id, number in rows:
+        if kind == "weight":
+            result.weights.setdefault(field_id, {})[goal_id] = number
+        elif kind == "abstained":
+            result.abstained.add(field_id)
+        elif kind == "rank":
+            ranked.append((number, field_id))
+        else:
+            language = field_id
+    result.ranking = [field_id for _, field_id in sorted(ranked)]
+    return result, language
+
+
 async def ballot(db: Database, voter_key: str) -> Ballot:
-    """The voter's whole ballot (empty if they have not voted)."""
-    result = Ballot()
-    for field_id, goal_id, weight in await db.fetchall(
-        "SELECT field_id, goal_id, weight FROM ballots WHERE voter_key = ?", (voter_key,)
-    ):
-        result.weights.setdefault(field_id, {})[goal_id] = weight
-    rows = await db.fetchall("SELECT field_id FROM abstentions WHERE voter_key = ?", (voter_key,))
-    result.abstained = {row[0] for row in rows}
-    rows = await db.fetchall(
-        "SELECT field_id FROM field_ranks WHERE voter_key = ? ORDER BY position", (voter_key,)
-    )
-    result.ranking = [row[0] for row in rows]
-    return result
+    """The voter's whole ballot (empty if they have not voted), in one query."""
+    return _ballot(await db.fetchall(_READ, (voter_key,)))[0]
 
 
-async def _prepare(
-    connection: aiosqlite.Connection, voter_key: str, language: str, rules: str
-) -> None:
-    # The first ballot freezes the rules voters were told; every vote records the language.
-    await connection.execute(
-        "INSERT OR IGNORE INTO frozen_rules (id, rules, frozen_at) VALUES (1, ?, ?)",
-        (rules, now()),
-    )
-    await connection.execute(
-        "INSERT INTO voters (voter_key, language) VALUES (?, ?) "
-        "ON CONFLICT (voter_key) DO UPDATE SET language = excluded.language",
-        (voter_key, language),
-    )
+class _Change:
+    """One change to one voter's ballot inside one transaction: read once, write, done."""
 
+    def __init__(self, db: Database, connection: aiosqlite.Connection, voter_key: str) -> None:
+        self.db, self.connection, self.voter_key = db, connection, voter_key
 
-async def _scalar(connection: aiosqlite.Connection, sql: str, params: tuple) -> int:
-    async with connection.execute(sql, params) as cursor:
-        row = await cursor.fetchone()
-    return int(row[0]) if row and row[0] is not None else 0
+    async def read(self) -> tuple[Ballot, str | None]:
+        return _ballot(await self.connection.execute_fetchall(_READ, (self.voter_key,)))
+
+    async def write(self, sql: str, params: tuple[Any, ...]) -> None:
+        await self.connection.execute(sql, params)
+
+    async def prepare(self, language: str, stored_language: str | None, rules: str) -> None:
+        # The first ballot freezes the rules voters were told; each voter's language is kept.
+        if FROZEN not in self.db.memo:
+            await self.write(
+                "INSERT OR IGNORE INTO frozen_rules (id, rules, frozen_at) VALUES (1, ?, ?)",
+                (rules, now()),
+            )
+            self.db.memo[FROZEN] = True  # cleared by a rollback (Database.transaction)
+        if stored_language != language:
+            await self.write(
+                "INSERT INTO voters (voter_key, language) VALUES (?, ?) "
+                "ON CONFLICT (voter_key) DO UPDATE SET language = excluded.language",
+                (self.voter_key, language),
+            )
 
 
 async def set_weight(
@@ -94,98 +116,88 @@ async def set_weight(
     *,
     max_goals: int | None = None,
     max_total: int | None = None,
-) -> Outcome:
+) -> tuple[Outcome, Ballot]:
     """Set one goal's weight (0 removes it), within at most `max_goals` chosen goals and at
-    most `max_total` weight in the field. One transaction; over a limit nothing changes."""
+    most `max_total` weight in the field. One transaction; over a limit nothing changes.
+    Returns what happened and the ballot as it now is."""
     async with db.transaction() as connection:
-        current = await _scalar(
-            connection,
-            "SELECT weight FROM ballots WHERE voter_key = ? AND field_id = ? AND goal_id = ?",
-            (voter_key, field_id, goal_id),
-        )
-        if current == weight:
-            return Outcome.UNCHANGED
-        if weight > 0:
-            others = await _scalar(
-                connection,
-                "SELECT COUNT(*) FROM ballots WHERE voter_key = ? AND field_id = ? "
-                "AND goal_id != ?",
-                (voter_key, field_id, goal_id),
+        change = _Change(db, connection, voter_key)
+        current, stored_language = await change.read()
+        chosen = current.chosen(field_id)
+        if chosen.get(goal_id, 0) == weight:
+            return Outcome.UNCHANGED, current
+        others = {g: w for g, w in chosen.items() if g != goal_id}
+        if weight > 0 and (
+            (max_goals is not None and len(others) + 1 > max_goals)
+            or (max_total is not None and sum(others.values()) + weight > max_total)
+        ):
+            return Outcome.LIMIT, current
+        await change.prepare(language, stored_language, rules)
+        if field_id in current.abstained:
+            await change.write(
+                "DELETE FROM abstentions WHERE voter_key = ? AND field_id = ?",
+                (voter_key, field_id),
             )
-            other_weight = await _scalar(
-                connection,
-                "SELECT SUM(weight) FROM ballots WHERE voter_key = ? AND field_id = ? "
-                "AND goal_id != ?",
-                (voter_key, field_id, goal_id),
-            )
-            if max_goals is not None and others + 1 > max_goals:
-                return Outcome.LIMIT
-            if max_total is not None and other_weight + weight > max_total:
-                return Outcome.LIMIT
-        await _prepare(connection, voter_key, language, rules)
-        await connection.execute(
-            "DELETE FROM abstentions WHERE voter_key = ? AND field_id = ?", (voter_key, field_id)
-        )
         if weight > 0:
-            await connection.execute(
+            await change.write(
                 "INSERT INTO ballots (voter_key, field_id, goal_id, weight) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT (voter_key, field_id, goal_id) DO UPDATE SET weight = excluded.weight",
                 (voter_key, field_id, goal_id, weight),
             )
         else:
-            await connection.execute(
+            await change.write(
                 "DELETE FROM ballots WHERE voter_key = ? AND field_id = ? AND goal_id = ?",
                 (voter_key, field_id, goal_id),
             )
-    return Outcome.CHANGED
+    current.abstained.discard(field_id)
+    if weight > 0:
+        current.weights.setdefault(field_id, {})[goal_id] = weight
+    else:
+        current.weights.get(field_id, {}).pop(goal_id, None)
+    return Outcome.CHANGED, current
 
 
 async def abstain(
     db: Database, voter_key: str, language: str, rules: str, field_id: str
-) -> Outcome:
+) -> tuple[Outcome, Ballot]:
     """Record "no preference in this field" (removing choices made there)."""
     async with db.transaction() as connection:
-        already = await _scalar(
-            connection,
-            "SELECT COUNT(*) FROM abstentions WHERE voter_key = ? AND field_id = ?",
-            (voter_key, field_id),
-        )
-        if already:
-            return Outcome.UNCHANGED
-        await _prepare(connection, voter_key, language, rules)
-        await connection.execute(
+        change = _Change(db, connection, voter_key)
+        current, stored_language = await change.read()
+        if field_id in current.abstained:
+            return Outcome.UNCHANGED, current
+        await change.prepare(language, stored_language, rules)
+        await change.write(
             "DELETE FROM ballots WHERE voter_key = ? AND field_id = ?", (voter_key, field_id)
         )
-        await connection.execute(
+        await change.write(
             "INSERT INTO abstentions (voter_key, field_id) VALUES (?, ?)", (voter_key, field_id)
         )
-    return Outcome.CHANGED
+    current.weights.pop(field_id, None)
+    current.abstained.add(field_id)
+    return Outcome.CHANGED, current
 
 
 async def rank_field(
     db: Database, voter_key: str, language: str, rules: str, field_id: str, position: int
-) -> Outcome:
+) -> tuple[Outcome, Ballot]:
     """Put a field at `position` of the voter's order; the button carries the position it was
     made for, so a replay or an out-of-date button changes nothing."""
     async with db.transaction() as connection:
-        placed = await _scalar(
-            connection,
-            "SELECT position FROM field_ranks WHERE voter_key = ? AND field_id = ?",
-            (voter_key, field_id),
-        )
-        if placed == position:
-            return Outcome.UNCHANGED
-        count = await _scalar(
-            connection, "SELECT COUNT(*) FROM field_ranks WHERE voter_key = ?", (voter_key,)
-        )
-        if placed or position != count + 1:
-            return Outcome.STALE
-        await _prepare(connection, voter_key, language, rules)
-        await connection.execute(
+        change = _Change(db, connection, voter_key)
+        current, stored_language = await change.read()
+        if field_id in current.ranking:
+            placed = current.ranking.index(field_id) + 1
+            return (Outcome.UNCHANGED if placed == position else Outcome.STALE), current
+        if position != len(current.ranking) + 1:
+            return Outcome.STALE, current
+        await change.prepare(language, stored_language, rules)
+        await change.write(
             "INSERT INTO field_ranks (voter_key, field_id, position) VALUES (?, ?, ?)",
             (voter_key, field_id, position),
         )
-    return Outcome.CHANGED
+    current.ranking.append(field_id)
+    return Outcome.CHANGED, current
 
 
 async def reset_ranking(db: Database, voter_key: str) -> Outcome:

@@ -78,6 +78,9 @@ class Database:
         self._connection = connection
         self._write_lock = asyncio.Lock()
         self.path = path
+        # Small read caches of rarely written tables (runtime settings, frozen rules); the
+        # repository that writes a table clears its entry in the same call.
+        self.memo: dict[str, Any] = {}
 
     @classmethod
     async def open(cls, path: Path) -> "Database":
@@ -132,15 +135,16 @@ class Database:
                 yield self._connection
             except BaseException:
                 await self._connection.execute("ROLLBACK")
+                # A cache may have been updated for the change that was just undone.
+                self.memo.clear()
                 raise
             await self._connection.execute("COMMIT")
 
     async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
         """One row of a read query, or None."""
-        async with self._connection.execute(sql, tuple(params)) as cursor:
-            return await cursor.fetchone()
+        rows = await self.fetchall(sql, params)
+        return rows[0] if rows else None
 
     async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
-        """All rows of a read query."""
-        async with self._connection.execute(sql, tuple(params)) as cursor:
-            return list(await cursor.fetchall())
+        """All rows of a read query (one trip to the database thread)."""
+        return list(await self._connection.execute_fetchall(sql, tuple(params)))

@@ -1,5 +1,6 @@
 """Participants: a Telegram user, their private chat and their chosen language."""
 
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -23,14 +24,38 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+# Every update needs its sender's language and consent; only this module writes the table, so
+# recent rows are kept in memory (bounded) and each write drops the row it changed.
+CACHE, GENERATION, CACHE_SIZE = "participants", "participants.generation", 10_000
+
+
+def _cache(db: Database) -> OrderedDict[int, Participant | None]:
+    return db.memo.setdefault(CACHE, OrderedDict())
+
+
+def _forget(db: Database, user_id: int) -> None:
+    db.memo[GENERATION] = db.memo.get(GENERATION, 0) + 1
+    _cache(db).pop(user_id, None)
+
+
 async def get(db: Database, user_id: int) -> Participant | None:
     """The participant with this Telegram user id, or None."""
+    cache = _cache(db)
+    if user_id in cache:
+        cache.move_to_end(user_id)
+        return cache[user_id]
+    generation = db.memo.get(GENERATION, 0)
     row = await db.fetchone(
         "SELECT user_id, chat_id, language, created_at, updated_at, consent_at FROM participants "
         "WHERE user_id = ?",
         (user_id,),
     )
-    return Participant(*row) if row else None
+    found = Participant(*row) if row else None
+    if db.memo.get(GENERATION, 0) == generation:  # no write overlapped this read
+        cache[user_id] = found
+        if len(cache) > CACHE_SIZE:
+            cache.popitem(last=False)
+    return found
 
 
 async def remember(db: Database, user_id: int, chat_id: int) -> None:
@@ -44,6 +69,7 @@ async def remember(db: Database, user_id: int, chat_id: int) -> None:
             "WHERE participants.chat_id != excluded.chat_id",
             (user_id, chat_id, stamp, stamp),
         )
+    _forget(db, user_id)
 
 
 async def set_language(db: Database, user_id: int, chat_id: int, language: str) -> None:
@@ -57,6 +83,7 @@ async def set_language(db: Database, user_id: int, chat_id: int, language: str) 
             "updated_at = excluded.updated_at",
             (user_id, chat_id, language, stamp, stamp),
         )
+    _forget(db, user_id)
 
 
 async def count(db: Database) -> int:
@@ -75,6 +102,7 @@ async def give_consent(db: Database, user_id: int, chat_id: int) -> None:
             "consent_at = COALESCE(participants.consent_at, excluded.consent_at)",
             (user_id, chat_id, stamp, stamp, stamp),
         )
+    _forget(db, user_id)
 
 
 async def has_consent(db: Database, user_id: int) -> bool:

@@ -28,7 +28,7 @@ def test_a_newer_schema_database_is_refused_with_a_clear_message(monkeypatch, ca
     with sqlite3.connect(path) as raw:
         raw.execute("PRAGMA user_version = 999")
     before = path.read_bytes()
-    monkeypatch.setattr("sys.stdin", open("/dev/null"))  # noqa: SIM115
+    monkeypatch.setattr("sys.stdin", open("/dev/null"))
     assert main(["demo", "--database", str(path)]) == 2
     assert "schema version 999" in capsys.readouterr().err
     assert path.read_bytes() == before

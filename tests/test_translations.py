@@ -47,7 +47,8 @@ def test_the_template_holds_every_user_visible_string(tmp_path):
          "-o", str(fresh), "bot"],
         cwd=ROOT, check=True, capture_output=True,
     )  # fmt: skip
-    ids = lambda path: {
-        m.id if isinstance(m.id, str) else m.id[0] for m in read_po(path.open("rb"))
-    }  # noqa: E731
+
+    def ids(path):
+        return {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(path.open("rb"))}
+
     assert ids(fresh) == ids(locales_dir() / "messages.pot")

@@ -7,7 +7,7 @@ from bot.handlers.menu import back_to_menu, main_menu
 from bot.i18n import Translator, native_name
 from bot.keyboards import button
 from bot.procedure import Procedure
-from bot.services import services, translator
+from bot.services import forget_reader, services, translator
 from bot.view import Screen, show
 from storage import participants
 
@@ -44,6 +44,7 @@ async def choose_language(
     if user is None or chat is None:
         return
     await participants.set_language(svc.database, user.id, chat.id, language)
+    forget_reader(context)
     t = svc.catalogs.translator(language)
     menu = main_menu(t, svc.procedure)
     done = t.gettext(

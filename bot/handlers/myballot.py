@@ -10,7 +10,7 @@ from bot.keyboards import button
 from bot.procedure import Procedure
 from bot.services import services, translator
 from bot.view import Screen, escape, show
-from bot.voting import Window, WindowState, rules_json, window
+from bot.voting import Window, WindowState, window
 from storage import ballots
 from storage.ballots import Ballot, Outcome
 
@@ -147,12 +147,12 @@ async def rank(
     key = key_of(svc, update)
     if field_id is None:
         await ballots.reset_ranking(svc.database, key)
+        ballot = await ballots.ballot(svc.database, key)
     else:
-        outcome = await ballots.rank_field(
-            svc.database, key, t.language, rules_json(svc.procedure), field_id, position
+        outcome, ballot = await ballots.rank_field(
+            svc.database, key, t.language, svc.rules, field_id, position
         )
         if outcome is Outcome.STALE:
             return t.gettext("This button is out of date. Please use the latest message or /start.")
-    ballot = await ballots.ballot(svc.database, key)
     await show(update, ranking_screen(t, svc.procedure, ballot), t, edit=True)
     return None

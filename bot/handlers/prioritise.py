@@ -14,9 +14,9 @@ from bot.handlers.voter import key_of, refusal
 from bot.i18n import Translator
 from bot.keyboards import Button, button
 from bot.procedure import Field, Procedure
-from bot.services import services, translator
+from bot.services import forget_reader, reader, services, translator
 from bot.view import Screen, escape, show
-from bot.voting import WindowState, rules_json, window
+from bot.voting import WindowState, window
 from storage import ballots, participants
 from storage.ballots import Ballot, Outcome
 
@@ -159,14 +159,13 @@ async def open_voting(
     t = await translator(update, context)
     current = await window(svc.database, svc.procedure)
     state = current.state()
-    user = update.effective_user
     if state is WindowState.BEFORE:
         text = t.gettext("Voting opens on %(date)s.", date=t.datetime(current.opens))
         await show(update, Screen(text, [back_to_menu(t)]), t, edit=edit)
     elif state is WindowState.CLOSED:
         ballot = await ballots.ballot(svc.database, key_of(svc, update))
         await show(update, closed_screen(t, svc.procedure, current, ballot), t, edit=edit)
-    elif user is None or not await participants.has_consent(svc.database, user.id):
+    elif not (await reader(update, context)).consented:
         await show(update, consent_screen(t), t, edit=edit)
     else:
         ballot = await ballots.ballot(svc.database, key_of(svc, update))
@@ -180,6 +179,7 @@ async def consent_button(update: Update, context: ContextTypes.DEFAULT_TYPE, ans
     user, chat = update.effective_user, update.effective_chat
     if answer == "yes" and user is not None and chat is not None:
         await participants.give_consent(svc.database, user.id, chat.id)
+        forget_reader(context)
         await open_voting(update, context)
         return
     text = t.gettext(
@@ -217,11 +217,11 @@ async def change(
     reason = await refusal(update, context, t)
     if reason is not None:
         return reason
-    voting, key, rules = svc.procedure.voting, key_of(svc, update), rules_json(svc.procedure)
+    voting, key, rules = svc.procedure.voting, key_of(svc, update), svc.rules
     if kind == "nopref":
-        await ballots.abstain(svc.database, key, t.language, rules, field.id)
+        outcome, ballot = await ballots.abstain(svc.database, key, t.language, rules, field.id)
     elif kind == "pick":
-        outcome = await ballots.set_weight(
+        outcome, ballot = await ballots.set_weight(
             svc.database, key, t.language, rules, field.id, goal_id, value, max_goals=voting.top_n
         )
         if outcome is Outcome.LIMIT:
@@ -231,11 +231,10 @@ async def change(
                 voting.top_n,
             )
     else:
-        outcome = await ballots.set_weight(
+        outcome, ballot = await ballots.set_weight(
             svc.database, key, t.language, rules, field.id, goal_id, value, max_total=voting.points
         )
         if outcome is Outcome.LIMIT:
             return t.gettext("You have no points left. Take points from another sub-goal first.")
-    ballot = await ballots.ballot(svc.database, key)
     await show(update, ballot_screen(t, svc.procedure, field, ballot), t, edit=True)
     return None

@@ -9,7 +9,7 @@ from telegram.ext import ContextTypes
 
 from bot.handlers.fields import field_screen
 from bot.handlers.menu import greeting
-from bot.services import services, translator
+from bot.services import forget_reader, services, translator
 from bot.view import show
 from storage import participants
 
@@ -25,6 +25,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await participants.set_language(svc.database, user.id, chat.id, payload[5:])
     else:
         await participants.remember(svc.database, user.id, chat.id)
+    forget_reader(context)
     t = await translator(update, context)
     if payload.startswith("field-"):
         field = svc.procedure.field(payload[6:])

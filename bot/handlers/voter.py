@@ -4,9 +4,8 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.i18n import Translator
-from bot.services import Services, services
+from bot.services import Services, reader, services
 from bot.voting import WindowState, voter_key, window
-from storage import participants
 
 
 async def refusal(update: Update, context: ContextTypes.DEFAULT_TYPE, t: Translator) -> str | None:
@@ -17,8 +16,7 @@ async def refusal(update: Update, context: ContextTypes.DEFAULT_TYPE, t: Transla
         return t.gettext("Voting has not opened yet. Nothing was changed.")
     if state is WindowState.CLOSED:
         return t.gettext("Voting is closed. Nothing was changed.")
-    user = update.effective_user
-    if user is None or not await participants.has_consent(svc.database, user.id):
+    if not (await reader(update, context)).consented:
         return t.gettext("Please agree first under “Set your priorities”. Nothing was changed.")
     return None
 

@@ -4,11 +4,10 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from voting_helpers import agree, buttons, open_window, rows
 
 from bot.keyboards import encode
 from bot.voting import change_window, voter_key
-
-from voting_helpers import agree, buttons, open_window, rows
 
 RESIDENT = 3131
 
@@ -120,7 +119,7 @@ async def test_the_ballots_tables_hold_no_telegram_id(voting, example):
     await voting.press(RESIDENT, encode("nopref", example.fields[1].id))
     key = voter_key(voting.settings.secret, RESIDENT)
     for table in ("ballots", "abstentions", "voters"):
-        content = rows(voting.database_path, f"SELECT * FROM {table}")  # noqa: S608
+        content = rows(voting.database_path, f"SELECT * FROM {table}")
         assert content, table
         assert all(str(RESIDENT) not in str(value) for row in content for value in row)
         assert {row[0] for row in content} == {key}
