@@ -162,7 +162,9 @@ async def bench_minimal(
         query = update.callback_query
         counter["n"] += 1
         await query.answer()
-        await query.edit_message_text(f"{text}\n{counter['n']}", reply_markup=keyboard_markup)
+        await query.edit_message_text(
+            f"{text}\n{counter['n']}", parse_mode="HTML", reply_markup=keyboard_markup
+        )
         future = done.pop(update.update_id, None)
         if future is not None:
             future.set_result(None)

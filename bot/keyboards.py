@@ -8,6 +8,7 @@ would not fit Telegram's 64-byte limit cannot be built: `encode` refuses it.
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -91,6 +92,13 @@ def button(label: str, kind: str, *args: str) -> Button:
 
 def markup(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup:
     """An inline keyboard; every callback data is encoded and checked here."""
+    return _markup(tuple(tuple(row) for row in rows))
+
+
+@lru_cache(maxsize=4096)
+def _markup(rows: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup:
+    # Many residents see the same keyboards (same language, field and choices); the markup
+    # objects are immutable, so they are built once.
     return InlineKeyboardMarkup(
         [
             [InlineKeyboardButton(b.label, callback_data=encode(b.kind, *b.args)) for b in row]

@@ -4,6 +4,7 @@ Everything a resident reads passes through `show`, which marks right-to-left tex
 button labels for Arabic and Persian, so no handler can forget it.
 """
 
+import asyncio
 import html
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -11,6 +12,7 @@ from dataclasses import dataclass, field
 from telegram import Message, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
+from telegram.ext import CallbackContext
 
 from bot.i18n import Translator
 from bot.keyboards import Button, markup
@@ -35,17 +37,41 @@ def _marked(screen: Screen, t: Translator) -> tuple[str, list[list[Button]]]:
     return t.bidi(screen.text), rows
 
 
-async def show(update: Update, screen: Screen, t: Translator, *, edit: bool = False) -> None:
-    """Show a screen: edit the message a button sits on, or send a new message."""
+ANSWERED = "participation_answered"
+
+
+def answered(context: CallbackContext) -> bool:
+    """True when `show` already answered this update's button press."""
+    return bool(context.__dict__.get(ANSWERED))
+
+
+async def show(
+    update: Update,
+    screen: Screen,
+    t: Translator,
+    *,
+    edit: bool = False,
+    context: CallbackContext | None = None,
+) -> None:
+    """Show a screen: edit the message a button sits on, or send a new message.
+
+    When a button press is answered by an edit, the (empty) callback answer goes out at the
+    same time as the edit: one round trip to Telegram instead of two.
+    """
     text, rows = _marked(screen, t)
     keyboard = markup(rows) if rows else None
     query = update.callback_query
     if edit and query is not None and isinstance(query.message, Message):
+        editing = query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
         try:
-            await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
+            if context is not None and not answered(context):
+                context.__dict__[ANSWERED] = True
+                await asyncio.gather(query.answer(), editing)
+            else:
+                await editing
         except BadRequest as exc:
             # Pressing the button of the screen that is already shown: nothing to change.
-            if "message is not modified" not in exc.message:
+            if "message is not modified" not in exc.message.lower():
                 raise
         return
     chat = update.effective_chat

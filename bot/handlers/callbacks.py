@@ -16,6 +16,7 @@ from bot.handlers.fallback import stale_button
 from bot.keyboards import Callback, CallbackDataError, decode
 from bot.procedure import Procedure
 from bot.services import services
+from bot.view import answered
 
 Action = Callable[[], Awaitable[str | None]]
 
@@ -94,8 +95,8 @@ async def route_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         await stale_button(update, context)
         return
     alert = await action()
-    # Answer after the screen changed: the client stops its spinner; a refusal is an alert.
+    # A refusal is an alert; otherwise the screen's edit carried the answer, or it goes now.
     if alert:
         await query.answer(alert, show_alert=True)
-    else:
+    elif not answered(context):
         await query.answer()

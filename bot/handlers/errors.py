@@ -7,6 +7,7 @@ gets a translated "please try again".
 import logging
 
 from telegram import Update
+from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.services import translator
@@ -30,8 +31,11 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         t = await translator(update, context)
         text = t.bidi(t.gettext("Sorry, something went wrong. Please try again."))
         if update.callback_query is not None:
-            await update.callback_query.answer(text, show_alert=True)
-        else:
-            await update.effective_chat.send_message(text)
+            try:
+                await update.callback_query.answer(text, show_alert=True)
+                return
+            except TelegramError:
+                pass  # the press was answered already (with the edit that failed): write instead
+        await update.effective_chat.send_message(text)
     except Exception as exc:  # the apology itself failed (e.g. network down): log, go on
         log.warning("could not tell update %s about the failure: %s", update_id, type(exc).__name__)

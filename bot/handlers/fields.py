@@ -57,10 +57,12 @@ def field_screen(t: Translator, procedure: Procedure, field: Field) -> Screen:
 async def fields_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Show the list of action fields."""
     t = await translator(update, context)
-    await show(update, fields_screen(t, services(context).procedure), t, edit=True)
+    await show(update, fields_screen(t, services(context).procedure), t, edit=True, context=context)
 
 
 async def field_button(update: Update, context: ContextTypes.DEFAULT_TYPE, field: Field) -> None:
     """Show one action field (the router has checked that it exists)."""
     t = await translator(update, context)
-    await show(update, field_screen(t, services(context).procedure, field), t, edit=True)
+    await show(
+        update, field_screen(t, services(context).procedure, field), t, edit=True, context=context
+    )

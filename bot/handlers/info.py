@@ -67,7 +67,7 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 async def help_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The menu's help entry."""
     t = await translator(update, context)
-    await show(update, help_screen(t, services(context).procedure), t, edit=True)
+    await show(update, help_screen(t, services(context).procedure), t, edit=True, context=context)
 
 
 async def privacy_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -79,4 +79,6 @@ async def privacy_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 async def privacy_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The menu's privacy entry."""
     t = await translator(update, context)
-    await show(update, privacy_screen(t, services(context).procedure), t, edit=True)
+    await show(
+        update, privacy_screen(t, services(context).procedure), t, edit=True, context=context
+    )

@@ -32,7 +32,7 @@ async def language_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 async def languages_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The menu's language entry: show the picker in place."""
     t = await translator(update, context)
-    await show(update, picker_screen(t, services(context).procedure), t, edit=True)
+    await show(update, picker_screen(t, services(context).procedure), t, edit=True, context=context)
 
 
 async def choose_language(
@@ -50,4 +50,4 @@ async def choose_language(
     done = t.gettext(
         "✓ From now on I will write to you in %(language)s.", language=native_name(language)
     )
-    await show(update, Screen(f"{done}\n\n{menu.text}", menu.rows), t, edit=True)
+    await show(update, Screen(f"{done}\n\n{menu.text}", menu.rows), t, edit=True, context=context)

@@ -50,4 +50,4 @@ def main_menu(t: Translator, procedure: Procedure) -> Screen:
 async def menu_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Back to the main menu from any screen."""
     t = await translator(update, context)
-    await show(update, main_menu(t, services(context).procedure), t, edit=True)
+    await show(update, main_menu(t, services(context).procedure), t, edit=True, context=context)

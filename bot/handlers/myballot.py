@@ -116,10 +116,14 @@ async def myballot(
     current = await window(svc.database, svc.procedure)
     ballot = await ballots.ballot(svc.database, key_of(svc, update))
     if current.state() is WindowState.CLOSED:
-        await show(update, closed_screen(t, svc.procedure, current, ballot), t, edit=edit)
+        await show(
+            update, closed_screen(t, svc.procedure, current, ballot), t, edit=edit, context=context
+        )
         return
     can_change = current.state() is WindowState.OPEN
-    await show(update, myballot_screen(t, svc.procedure, ballot, can_change), t, edit=edit)
+    await show(
+        update, myballot_screen(t, svc.procedure, ballot, can_change), t, edit=edit, context=context
+    )
 
 
 async def myballot_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -132,7 +136,7 @@ async def ranking_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     svc = services(context)
     t = await translator(update, context)
     ballot = await ballots.ballot(svc.database, key_of(svc, update))
-    await show(update, ranking_screen(t, svc.procedure, ballot), t, edit=True)
+    await show(update, ranking_screen(t, svc.procedure, ballot), t, edit=True, context=context)
 
 
 async def rank(
@@ -154,5 +158,5 @@ async def rank(
         )
         if outcome is Outcome.STALE:
             return t.gettext("This button is out of date. Please use the latest message or /start.")
-    await show(update, ranking_screen(t, svc.procedure, ballot), t, edit=True)
+    await show(update, ranking_screen(t, svc.procedure, ballot), t, edit=True, context=context)
     return None

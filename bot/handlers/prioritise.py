@@ -161,15 +161,19 @@ async def open_voting(
     state = current.state()
     if state is WindowState.BEFORE:
         text = t.gettext("Voting opens on %(date)s.", date=t.datetime(current.opens))
-        await show(update, Screen(text, [back_to_menu(t)]), t, edit=edit)
+        await show(update, Screen(text, [back_to_menu(t)]), t, edit=edit, context=context)
     elif state is WindowState.CLOSED:
         ballot = await ballots.ballot(svc.database, key_of(svc, update))
-        await show(update, closed_screen(t, svc.procedure, current, ballot), t, edit=edit)
+        await show(
+            update, closed_screen(t, svc.procedure, current, ballot), t, edit=edit, context=context
+        )
     elif not (await reader(update, context)).consented:
-        await show(update, consent_screen(t), t, edit=edit)
+        await show(update, consent_screen(t), t, edit=edit, context=context)
     else:
         ballot = await ballots.ballot(svc.database, key_of(svc, update))
-        await show(update, fields_progress_screen(t, svc.procedure, ballot), t, edit=edit)
+        await show(
+            update, fields_progress_screen(t, svc.procedure, ballot), t, edit=edit, context=context
+        )
 
 
 async def consent_button(update: Update, context: ContextTypes.DEFAULT_TYPE, answer: str) -> None:
@@ -186,7 +190,7 @@ async def consent_button(update: Update, context: ContextTypes.DEFAULT_TYPE, ans
         "All right, nothing was stored. You can still read everything, and agree later "
         "under “Set your priorities”."
     )
-    await show(update, Screen(text, menu_rows(t)), t, edit=True)
+    await show(update, Screen(text, menu_rows(t)), t, edit=True, context=context)
 
 
 async def field_ballot_button(
@@ -200,7 +204,9 @@ async def field_ballot_button(
         await open_voting(update, context)
         return
     ballot = await ballots.ballot(svc.database, key_of(svc, update))
-    await show(update, ballot_screen(t, svc.procedure, field, ballot), t, edit=True)
+    await show(
+        update, ballot_screen(t, svc.procedure, field, ballot), t, edit=True, context=context
+    )
 
 
 async def change(
@@ -236,5 +242,7 @@ async def change(
         )
         if outcome is Outcome.LIMIT:
             return t.gettext("You have no points left. Take points from another sub-goal first.")
-    await show(update, ballot_screen(t, svc.procedure, field, ballot), t, edit=True)
+    await show(
+        update, ballot_screen(t, svc.procedure, field, ballot), t, edit=True, context=context
+    )
     return None
