@@ -9,6 +9,7 @@ import asyncio
 from pathlib import Path
 from types import TracebackType
 
+from telegram import Update
 from telegram.ext import Application
 
 from bot.app import ALLOWED_UPDATES, build_application
@@ -132,6 +133,18 @@ class EmulatedBot:
         update_id = self.fake.user_presses(user_id, message_id, data)
         await self.handled(update_id)
         return update_id
+
+    async def redeliver(self, update_id: int) -> None:
+        """Deliver an update the bot already handled once more, as Telegram does when the
+        confirmation of an offset was lost (e.g. after a crash)."""
+        for record in self.fake.calls("getUpdates"):
+            for raw in (record.response or {}).get("result", []):
+                if raw["update_id"] == update_id:
+                    update = Update.de_json(raw, self.application.bot)
+                    await self.application.update_queue.put(update)
+                    await self.handled(update_id)
+                    return
+        raise ValueError(f"update {update_id} was never delivered")
 
     async def press_forged(self, user_id: int, data: str, message_id: int | None = None) -> int:
         """A button press with any data, as a modified client could send it."""

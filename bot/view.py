@@ -6,10 +6,11 @@ button labels for Arabic and Persian, so no handler can forget it.
 
 import asyncio
 import html
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from telegram import Message, Update
+from telegram import CallbackQuery, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import CallbackContext
@@ -38,6 +39,19 @@ def _marked(screen: Screen, t: Translator) -> tuple[str, list[list[Button]]]:
 
 
 ANSWERED = "participation_answered"
+log = logging.getLogger(__name__)
+
+
+def _not_modified(error: BaseException) -> bool:
+    return isinstance(error, BadRequest) and "message is not modified" in error.message.lower()
+
+
+async def answer(query: CallbackQuery, text: str | None = None, *, alert: bool = False) -> None:
+    """Answer a button press; a press answered before (a redelivered update) is no error."""
+    try:
+        await query.answer(text, show_alert=alert)
+    except BadRequest as exc:
+        log.debug("callback query not answered: %s", exc.message)
 
 
 def answered(context: CallbackContext) -> bool:
@@ -63,16 +77,14 @@ async def show(
     query = update.callback_query
     if edit and query is not None and isinstance(query.message, Message):
         editing = query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
-        try:
-            if context is not None and not answered(context):
-                context.__dict__[ANSWERED] = True
-                await asyncio.gather(query.answer(), editing)
-            else:
-                await editing
-        except BadRequest as exc:
-            # Pressing the button of the screen that is already shown: nothing to change.
-            if "message is not modified" not in exc.message.lower():
-                raise
+        if context is not None and not answered(context):
+            context.__dict__[ANSWERED] = True
+            _, edited = await asyncio.gather(answer(query), editing, return_exceptions=True)
+        else:
+            edited = await asyncio.gather(editing, return_exceptions=True)[0]
+        # Pressing the button of the screen that is already shown: nothing to change.
+        if isinstance(edited, BaseException) and not _not_modified(edited):
+            raise edited
         return
     chat = update.effective_chat
     if chat is None:

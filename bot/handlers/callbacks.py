@@ -16,7 +16,7 @@ from bot.handlers.fallback import stale_button
 from bot.keyboards import Callback, CallbackDataError, decode
 from bot.procedure import Procedure
 from bot.services import services
-from bot.view import answered
+from bot.view import answer, answered
 
 Action = Callable[[], Awaitable[str | None]]
 
@@ -97,6 +97,6 @@ async def route_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     alert = await action()
     # A refusal is an alert; otherwise the screen's edit carried the answer, or it goes now.
     if alert:
-        await query.answer(alert, show_alert=True)
+        await answer(query, alert, alert=True)
     elif not answered(context):
-        await query.answer()
+        await answer(query)

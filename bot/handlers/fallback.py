@@ -5,7 +5,7 @@ from telegram.ext import ContextTypes
 
 from bot.handlers.menu import menu_rows
 from bot.services import translator
-from bot.view import Screen, escape, show
+from bot.view import Screen, answer, escape, show
 
 
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -31,7 +31,5 @@ async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     """A button press the bot cannot use (old, forged or malformed): say so, change nothing."""
     t = await translator(update, context)
     if update.callback_query is not None:
-        await update.callback_query.answer(
-            t.gettext("This button is out of date. Please use the latest message or /start."),
-            show_alert=True,
-        )
+        text = t.gettext("This button is out of date. Please use the latest message or /start.")
+        await answer(update.callback_query, text, alert=True)

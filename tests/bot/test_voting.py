@@ -181,6 +181,24 @@ async def test_a_repeated_press_changes_nothing(voting, example):
     assert last(voting).edit_count == edits
 
 
+async def test_the_same_update_delivered_twice_changes_nothing(voting, example):
+    await agree(voting, RESIDENT)
+    field = example.fields[0]
+    await voting.press(RESIDENT, encode("ballot", field.id))
+    choose = await voting.press(RESIDENT, encode("pick", field.id, field.goals[0].id, "1"))
+    screen = last(voting)
+    edits, messages = screen.edit_count, len(voting.fake.bot_messages(RESIDENT))
+    # Telegram delivers the "choose 1.1" update again (its offset confirmation was lost): it
+    # carries the state it sets, which is already so; no second row, no error, no new message.
+    await voting.redeliver(choose)
+    await voting.redeliver(choose)
+    assert rows(voting.database_path, "SELECT goal_id FROM ballots") == [(field.goals[0].id,)]
+    assert last(voting).edit_count == edits
+    assert len(voting.fake.bot_messages(RESIDENT)) == messages
+    await voting.press(RESIDENT, encode("pick", field.id, field.goals[1].id, "1"))
+    assert rows(voting.database_path, "SELECT COUNT(*) FROM ballots") == [(2,)]
+
+
 async def test_quick_taps_on_different_goals_all_land_and_racing_taps_never_exceed_n(
     voting, example
 ):
