@@ -46,6 +46,14 @@ def privacy_screen(t: Translator, procedure: Procedure) -> Screen:
             ),
         ),
         "<b>{}</b>\n{}".format(
+            t.gettext("Your votes"),
+            t.gettext(
+                "Only if you agree before voting: that you agreed, and your choices. Your "
+                "choices are stored under a code made from your Telegram number and a secret "
+                "key, not under your name or number. The results never show who chose what."
+            ),
+        ),
+        "<b>{}</b>\n{}".format(
             t.gettext("How long"), escape(procedure.text(privacy.retention, t.language))
         ),
         "<b>{}</b>\n{}".format(
