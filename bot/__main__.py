@@ -21,12 +21,14 @@ EXIT_CONFIG = 2  # a setting, the procedure file or the database stops the bot f
 def _add_settings(parser: argparse.ArgumentParser, names: Sequence[str]) -> None:
     helps = {
         "token": "bot token from @BotFather",
-        "api_url": "Bot API base URL; the token is appended (default %(default)s)",
+        "api_url": "Bot API base URL; the token is appended (default https://api.telegram.org/bot)",
         "database": "SQLite database file (default participation.db)",
         "procedure": "procedure file (default: the shipped example)",
         "admins": "comma-separated Telegram user ids of staff",
         "secret": "secret that pseudonymises ballots (keep it safe, never change it)",
         "log_level": "DEBUG, INFO, WARNING or ERROR (default INFO)",
+        "broadcast_rate": "broadcast messages per second (default 25)",
+        "paid_broadcast": "1: use Telegram's paid broadcasts, up to 1000 messages a second",
     }
     for name in names:
         env, flag = SETTINGS[name]

@@ -14,8 +14,10 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
+from bot.broadcast import BroadcastWorker
+from bot.broadcast_report import ProgressMessages
 from bot.commands import register_commands
 from bot.config import Settings
 from bot.handlers.callbacks import route_button
@@ -28,7 +30,9 @@ from bot.handlers.staff import voting_command
 from bot.handlers.start import start
 from bot.i18n import Catalogs
 from bot.procedure import Procedure
+from bot.reminders import queue_reminder
 from bot.resources import locales_dir
+from bot.send_budget import BudgetedRequest, SendBudget
 from bot.services import KEY, Services
 from bot.updates import PerUserUpdateProcessor, UpdateHook
 from bot.voting import RulesChangedError, rule_changes
@@ -52,6 +56,10 @@ def build_application(
     door); `on_update_done` is called after every handled update (demo and tests wait on it).
     """
     catalogs = Catalogs.load(locales_dir(), procedure.languages, procedure.timezone)
+    budget = SendBudget(settings.broadcast_rate)
+    # Every request passes the budget, which counts residents' new messages so that a running
+    # broadcast leaves them room under Telegram's flood limit.
+    request = BudgetedRequest(request or HTTPXRequest(connection_pool_size=256), budget)
     builder = (
         Application.builder()
         .token(settings.require_token())
@@ -61,12 +69,11 @@ def build_application(
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )
-    if request is not None:
-        builder = builder.request(request)
+    builder = builder.request(request)
     if get_updates_request is not None:
         builder = builder.get_updates_request(get_updates_request)
     application = builder.build()
-    application.bot_data[KEY] = Services(settings, procedure, catalogs)
+    application.bot_data[KEY] = Services(settings, procedure, catalogs, budget=budget)
     _add_handlers(application)
     return application
 
@@ -95,6 +102,17 @@ async def _post_init(application: Application) -> None:
         await services.db.close()
         services.db = None
         raise RulesChangedError(services.procedure.source, changes)
+    services.worker = BroadcastWorker(
+        application.bot,
+        services.db,
+        services.budget,
+        paid=services.settings.paid_broadcast,
+        progress=ProgressMessages(
+            application.bot, services.db, services.catalogs, services.procedure
+        ),
+        tick=lambda: queue_reminder(services),
+    )
+    services.worker.start()
     await register_commands(
         application.bot,
         services.catalogs,
@@ -105,6 +123,9 @@ async def _post_init(application: Application) -> None:
 
 async def _post_shutdown(application: Application) -> None:
     services: Services = application.bot_data[KEY]
+    if services.worker is not None:
+        await services.worker.stop()
+        services.worker = None
     if services.db is not None:
         await services.db.close()
         services.db = None

@@ -29,7 +29,10 @@ SETTINGS = {
     "admins": ("BOT_ADMINS", "--admins"),
     "secret": ("BOT_SECRET", "--secret"),
     "log_level": ("BOT_LOG_LEVEL", "--log-level"),
+    "broadcast_rate": ("BOT_BROADCAST_RATE", "--broadcast-rate"),
+    "paid_broadcast": ("BOT_PAID_BROADCAST", "--paid-broadcast"),
 }
+FREE_RATE_LIMIT, PAID_RATE_LIMIT = 30.0, 1000.0
 
 
 class ConfigError(ValueError):
@@ -47,6 +50,8 @@ class Settings:
     admins: frozenset[int] = frozenset()
     secret: str | None = field(default=None, repr=False)
     log_level: str = "INFO"
+    broadcast_rate: float = 25.0
+    paid_broadcast: bool = False
 
     def require_token(self) -> str:
         """The token, or a ConfigError that says how to get one."""
@@ -147,4 +152,22 @@ def load_settings(flags: Mapping[str, str | None], env: Mapping[str, str]) -> Se
                 f"{_label('log_level')}: {log_level!r} is not one of {', '.join(LOG_LEVELS)}"
             )
         values["log_level"] = log_level.upper()
+    paid = pick("paid_broadcast")
+    if paid is not None:
+        if paid.lower() not in ("0", "1", "true", "false", "yes", "no"):
+            raise ConfigError(f"{_label('paid_broadcast')}: use 1 (on) or 0 (off)")
+        values["paid_broadcast"] = paid.lower() in ("1", "true", "yes")
+    rate = pick("broadcast_rate")
+    if rate is not None:
+        limit = PAID_RATE_LIMIT if values.get("paid_broadcast") else FREE_RATE_LIMIT
+        try:
+            number = float(rate)
+        except ValueError:
+            number = -1.0
+        if not 0 < number <= limit:
+            raise ConfigError(
+                f"{_label('broadcast_rate')}: expected messages per second above 0 and at most "
+                f"{limit:g} (Telegram's limit; up to 1000 with BOT_PAID_BROADCAST=1)"
+            )
+        values["broadcast_rate"] = number
     return Settings(**values)  # type: ignore[arg-type]

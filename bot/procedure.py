@@ -65,6 +65,7 @@ class Voting:
     closes: datetime
     results_public: bool
     results_url: str | None
+    reminder_hours: int = 48
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ _KEYS = {
                   "description"},
     "privacy": {"controller", "contact", "retention"},
     "voting": {"method", "top_n", "points", "rank_fields", "opens", "closes", "results_public",
-               "results_url"},
+               "results_url", "reminder_hours"},
     "phases": {"id", "starts", "ends", "title", "description"},
     "fields": {"id", "title", "guiding_goal", "goals"},
     "goals": {"id", "text"},
@@ -194,6 +194,10 @@ class _Reader:
         if url is not None and (not isinstance(url, str) or not url.startswith("http")):
             self.problem("voting.results_url", "expected a web address starting with https://")
             url = None
+        reminder = vote.get("reminder_hours", 48)
+        if not isinstance(reminder, int) or isinstance(reminder, bool) or not 1 <= reminder <= 720:
+            self.problem("voting.reminder_hours", "expected a whole number of hours from 1 to 720")
+            reminder = 48
         epoch = datetime(2000, 1, 1, tzinfo=self.timezone)
         return Voting(
             method=method if method in VOTING_METHODS else "top_n",
@@ -204,6 +208,7 @@ class _Reader:
             closes=closes or epoch,
             results_public=flags["results_public"],
             results_url=url,
+            reminder_hours=reminder,
         )
 
     def read_phases(self) -> tuple[Phase, ...]:

@@ -5,9 +5,11 @@ from dataclasses import dataclass, field
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from bot.broadcast import BroadcastWorker
 from bot.config import Settings
 from bot.i18n import Catalogs, Translator, negotiate
 from bot.procedure import Procedure
+from bot.send_budget import SendBudget
 from bot.voting import rules_json
 from storage import participants
 from storage.db import Database
@@ -24,7 +26,10 @@ class Services:
     procedure: Procedure
     catalogs: Catalogs
     db: Database | None = field(default=None)
+    budget: SendBudget | None = field(default=None)
+    worker: BroadcastWorker | None = field(default=None)
     rules: str = field(init=False)  # the voting rules as frozen with the first ballot
+    reminder_queued: bool = False  # the one reminder before the close is in the outbox
 
     def __post_init__(self) -> None:
         self.rules = rules_json(self.procedure)

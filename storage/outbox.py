@@ -1,0 +1,279 @@
+"""The broadcast outbox: broadcasts, their texts per language, one delivery row per recipient.
+
+Queueing a broadcast fixes its audience in the same transaction (DESIGN rule 4). The worker
+claims a delivery (state 'sending') before handing it to Telegram and records the outcome at
+once; on start-up, claims left by a crash go back to 'pending'.
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from storage.db import Database
+from storage.participants import now
+
+FINAL = ("sent", "failed", "blocked", "cancelled")
+
+
+@dataclass(frozen=True)
+class Broadcast:
+    """One broadcast as stored."""
+
+    id: int
+    author_id: int | None
+    kind: str
+    phase_id: str | None
+    audience: str
+    state: str
+    created_at: str
+    send_at: str | None
+    started_at: str | None
+    finished_at: str | None
+    late: bool
+    news_id: int | None
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One message to one chat."""
+
+    broadcast_id: int
+    chat_id: int
+    language: str
+    attempts: int
+
+
+_COLUMNS = (
+    "id, author_id, kind, phase_id, audience, state, created_at, send_at, started_at, "
+    "finished_at, late, news_id"
+)
+
+
+async def queue(
+    db: Database,
+    *,
+    author_id: int | None,
+    kind: str,
+    texts: Mapping[str, str],
+    default_language: str,
+    languages: Iterable[str] | None = None,
+    recipients: Iterable[tuple[int, str]] | None = None,
+    phase_id: str | None = None,
+    send_at: str | None = None,
+    news_id: int | None = None,
+    only_once: bool = False,
+) -> int | None:
+    """Queue a broadcast with its texts and one delivery per recipient, in one transaction.
+
+    Recipients are the active subscribers at this moment (of `languages`, or all), each in
+    their language; or the given (chat id, language) pairs (reminders pick their own).
+    """
+    chosen = sorted(set(languages)) if languages is not None else None
+    audience = ",".join(chosen) if chosen is not None else "all"
+    stamp = now()
+    async with db.transaction() as connection:
+        if only_once:
+            found = await connection.execute_fetchall(
+                "SELECT 1 FROM broadcasts WHERE kind = ? LIMIT 1", (kind,)
+            )
+            if list(found):
+                return None
+        cursor = await connection.execute(
+            "INSERT INTO broadcasts (author_id, kind, phase_id, audience, state, created_at, "
+            "send_at, news_id) VALUES (?, ?, ?, ?, 'queued', ?, ?, ?)",
+            (author_id, kind, phase_id, audience, stamp, send_at, news_id),
+        )
+        broadcast_id = cursor.lastrowid
+        assert broadcast_id is not None
+        await connection.executemany(
+            "INSERT INTO broadcast_texts (broadcast_id, language, text) VALUES (?, ?, ?)",
+            [(broadcast_id, language, text) for language, text in texts.items()],
+        )
+        if recipients is not None:
+            await connection.executemany(
+                "INSERT OR IGNORE INTO deliveries (broadcast_id, chat_id, language, state, "
+                "updated_at) VALUES (?, ?, ?, 'pending', ?)",
+                [(broadcast_id, chat, language, stamp) for chat, language in recipients],
+            )
+        else:
+            await connection.execute(
+                f"INSERT INTO deliveries (broadcast_id, chat_id, language, state, updated_at) "
+                f"SELECT ?, chat_id, language, 'pending', ? FROM ({_SUBSCRIBERS}) "
+                "WHERE ? IS NULL OR instr(',' || ? || ',', ',' || language || ',') > 0",
+                (broadcast_id, stamp, default_language, audience if chosen else None, audience),
+            )
+        await connection.execute(
+            "INSERT INTO audit_log (at, actor_id, action, detail) VALUES (?, ?, ?, ?)",
+            (stamp, author_id, f"broadcast.{kind}", f"#{broadcast_id} audience={audience}"),
+        )
+    return broadcast_id
+
+
+# Active subscribers with the language they read now (a subscription follows the language).
+_SUBSCRIBERS = (
+    "SELECT s.chat_id AS chat_id, COALESCE(p.language, ?) AS language FROM subscriptions s "
+    "JOIN participants p ON p.user_id = s.user_id WHERE s.active = 1"
+)
+
+
+async def reminder_candidates(db: Database, default_language: str) -> list[tuple[int, int, str]]:
+    """(chat id, user id, language) of active subscribers who asked for the voting reminder."""
+    rows = await db.fetchall(
+        "SELECT s.chat_id, s.user_id, COALESCE(p.language, ?) FROM subscriptions s "
+        "JOIN participants p ON p.user_id = s.user_id WHERE s.active = 1 AND s.reminders = 1",
+        (default_language,),
+    )
+    return [(row[0], row[1], row[2]) for row in rows]
+
+
+async def exists(db: Database, kind: str) -> bool:
+    """True when a broadcast of this kind was ever queued."""
+    return await db.fetchone("SELECT 1 FROM broadcasts WHERE kind = ? LIMIT 1", (kind,)) is not None
+
+
+async def audience_sizes(
+    db: Database, default_language: str, languages: Iterable[str] | None = None
+) -> dict[str, int]:
+    """Active subscribers per language (of `languages`, or all), for the preview."""
+    rows = await db.fetchall(
+        f"SELECT language, COUNT(*) FROM ({_SUBSCRIBERS}) GROUP BY language", (default_language,)
+    )
+    wanted = set(languages) if languages is not None else None
+    return {row[0]: row[1] for row in rows if wanted is None or row[0] in wanted}
+
+
+async def get(db: Database, broadcast_id: int) -> Broadcast | None:
+    """One broadcast, or None."""
+    row = await db.fetchone(f"SELECT {_COLUMNS} FROM broadcasts WHERE id = ?", (broadcast_id,))
+    return Broadcast(*row) if row else None
+
+
+async def recent(db: Database, limit: int = 10) -> list[Broadcast]:
+    """The newest broadcasts first."""
+    rows = await db.fetchall(
+        f"SELECT {_COLUMNS} FROM broadcasts ORDER BY id DESC LIMIT ?", (limit,)
+    )
+    return [Broadcast(*row) for row in rows]
+
+
+async def texts(db: Database, broadcast_id: int) -> dict[str, str]:
+    """language -> message text of a broadcast."""
+    rows = await db.fetchall(
+        "SELECT language, text FROM broadcast_texts WHERE broadcast_id = ?", (broadcast_id,)
+    )
+    return {row[0]: row[1] for row in rows}
+
+
+async def due(db: Database, moment: str) -> list[Broadcast]:
+    """Broadcasts to work on: sending ones, and queued ones whose time has come, oldest first."""
+    rows = await db.fetchall(
+        f"SELECT {_COLUMNS} FROM broadcasts WHERE state = 'sending' OR (state = 'queued' AND "
+        "(send_at IS NULL OR send_at <= ?)) ORDER BY id",
+        (moment,),
+    )
+    return [Broadcast(*row) for row in rows]
+
+
+async def start(db: Database, broadcast_id: int, late: bool) -> None:
+    """Mark a queued broadcast as sending (late: it was due while the bot was down)."""
+    async with db.transaction() as connection:
+        await connection.execute(
+            "UPDATE broadcasts SET state = 'sending', started_at = COALESCE(started_at, ?), "
+            "late = MAX(late, ?) WHERE id = ? AND state = 'queued'",
+            (now(), int(late), broadcast_id),
+        )
+
+
+async def recover(db: Database) -> int:
+    """After a restart: claims a crash left behind go back to pending; returns how many."""
+    async with db.transaction() as connection:
+        cursor = await connection.execute(
+            "UPDATE deliveries SET state = 'pending', updated_at = ? WHERE state = 'sending'",
+            (now(),),
+        )
+        return cursor.rowcount
+
+
+async def pending(db: Database, broadcast_id: int, limit: int) -> list[Delivery]:
+    """The next deliveries of a broadcast that are still to be sent."""
+    rows = await db.fetchall(
+        "SELECT broadcast_id, chat_id, language, attempts FROM deliveries "
+        "WHERE broadcast_id = ? AND state = 'pending' ORDER BY chat_id LIMIT ?",
+        (broadcast_id, limit),
+    )
+    return [Delivery(*row) for row in rows]
+
+
+async def claim(db: Database, delivery: Delivery) -> bool:
+    """Mark a delivery as handed to Telegram; False if it is no longer pending (cancelled)."""
+    async with db.transaction() as connection:
+        cursor = await connection.execute(
+            "UPDATE deliveries SET state = 'sending', attempts = attempts + 1, updated_at = ? "
+            "WHERE broadcast_id = ? AND chat_id = ? AND state = 'pending'",
+            (now(), delivery.broadcast_id, delivery.chat_id),
+        )
+        return cursor.rowcount == 1
+
+
+async def settle(db: Database, delivery: Delivery, state: str, error: str | None = None) -> None:
+    """Record the outcome of one claimed delivery: sent, failed, blocked, or pending (retry).
+
+    A blocked or vanished chat also ends its subscription in the same transaction.
+    """
+    stamp = now()
+    async with db.transaction() as connection:
+        await connection.execute(
+            "UPDATE deliveries SET state = ?, last_error = ?, updated_at = ? "
+            "WHERE broadcast_id = ? AND chat_id = ? AND state = 'sending'",
+            (state, error, stamp, delivery.broadcast_id, delivery.chat_id),
+        )
+        if state == "blocked":
+            await connection.execute(
+                "UPDATE subscriptions SET active = 0, blocked_at = ? WHERE chat_id = ?",
+                (stamp, delivery.chat_id),
+            )
+
+
+async def counts(db: Database, broadcast_id: int) -> dict[str, int]:
+    """Deliveries per state (pending, sending, sent, failed, blocked, cancelled)."""
+    rows = await db.fetchall(
+        "SELECT state, COUNT(*) FROM deliveries WHERE broadcast_id = ? GROUP BY state",
+        (broadcast_id,),
+    )
+    found = {state: 0 for state in ("pending", "sending", *FINAL)}
+    found.update({row[0]: row[1] for row in rows})
+    return found
+
+
+async def finish(db: Database, broadcast_id: int) -> bool:
+    """Mark a sending broadcast done once nothing is pending or in flight; True if it was."""
+    async with db.transaction() as connection:
+        cursor = await connection.execute(
+            "UPDATE broadcasts SET state = 'done', finished_at = ? WHERE id = ? "
+            "AND state = 'sending' AND NOT EXISTS (SELECT 1 FROM deliveries WHERE "
+            "broadcast_id = ? AND state IN ('pending', 'sending'))",
+            (now(), broadcast_id, broadcast_id),
+        )
+        return cursor.rowcount == 1
+
+
+async def cancel(db: Database, broadcast_id: int, actor_id: int | None) -> bool:
+    """Cancel a queued or sending broadcast: what was sent stays sent, the rest is not sent."""
+    stamp = now()
+    async with db.transaction() as connection:
+        cursor = await connection.execute(
+            "UPDATE broadcasts SET state = 'cancelled', finished_at = ? "
+            "WHERE id = ? AND state IN ('queued', 'sending')",
+            (stamp, broadcast_id),
+        )
+        if cursor.rowcount != 1:
+            return False
+        await connection.execute(
+            "UPDATE deliveries SET state = 'cancelled', updated_at = ? "
+            "WHERE broadcast_id = ? AND state = 'pending'",
+            (stamp, broadcast_id),
+        )
+        await connection.execute(
+            "INSERT INTO audit_log (at, actor_id, action, detail) VALUES (?, ?, ?, ?)",
+            (stamp, actor_id, "broadcast.cancel", f"#{broadcast_id}"),
+        )
+    return True
