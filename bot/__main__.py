@@ -7,6 +7,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from bot.broadcast_cli import add_arguments as add_broadcast_arguments
+from bot.broadcast_cli import broadcast_command
 from bot.config import SETTINGS, ConfigError, Settings, load_settings
 from bot.i18n import CatalogError
 from bot.procedure import Procedure
@@ -55,6 +57,11 @@ def _parser() -> argparse.ArgumentParser:
         default="en",
         help="the Telegram language of the demo resident, e.g. de, ar, pt-BR (default en)",
     )
+    broadcast = commands.add_parser(
+        "broadcast", help="queue a broadcast from files (the running bot delivers it)"
+    )
+    _add_settings(broadcast, ["database", "procedure", "broadcast_rate"])
+    add_broadcast_arguments(broadcast)
     check = commands.add_parser("check", help="validate a procedure file")
     check.add_argument("file", nargs="?", type=Path, help="procedure file (default BOT_PROCEDURE)")
     return parser
@@ -99,6 +106,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             path = args.file or _settings(args).procedure
             return check(path)
         settings = _settings(args)
+        if args.command == "broadcast":
+            return broadcast_command(settings, args)
         if args.command == "run":
             from bot.runner import run
 

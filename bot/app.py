@@ -16,11 +16,14 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest, HTTPXRequest
 
+from bot import publishing
 from bot.broadcast import BroadcastWorker
 from bot.broadcast_report import ProgressMessages
 from bot.commands import register_commands
 from bot.config import Settings
+from bot.handlers.broadcasts import broadcasts_command
 from bot.handlers.callbacks import route_button
+from bot.handlers.compose import compose_conversation
 from bot.handlers.errors import on_error
 from bot.handlers.fallback import free_text, unknown_command
 from bot.handlers.info import help_command, privacy_command
@@ -79,13 +82,16 @@ def build_application(
 
 
 def _add_handlers(application: Application) -> None:
-    # Order matters: known commands first, then any other command, then any other message.
+    # Order matters: the staff's /broadcast conversation first (while one is open, its texts
+    # and buttons belong to it), then known commands, any other command, any other message.
+    application.add_handler(compose_conversation())
     application.add_handler(CommandHandler("start", start))
     application.add_handler(CommandHandler("language", language_command))
     application.add_handler(CommandHandler("help", help_command))
     application.add_handler(CommandHandler("privacy", privacy_command))
     application.add_handler(CommandHandler("myballot", myballot_command))
     application.add_handler(CommandHandler("voting", voting_command))
+    application.add_handler(CommandHandler("broadcasts", broadcasts_command))
     application.add_handler(CallbackQueryHandler(route_button))
     private = filters.ChatType.PRIVATE
     application.add_handler(MessageHandler(private & filters.COMMAND, unknown_command))
@@ -111,6 +117,8 @@ async def _post_init(application: Application) -> None:
             application.bot, services.db, services.catalogs, services.procedure
         ),
         tick=lambda: queue_reminder(services),
+        render=publishing.renderer(services.catalogs, services.procedure),
+        on_start=publishing.on_start(services.db, services.procedure),
     )
     services.worker.start()
     await register_commands(

@@ -33,6 +33,8 @@ LATE_AFTER = timedelta(minutes=2)  # a scheduled broadcast started later than th
 GONE = ("chat not found", "user is deactivated", "bot was kicked", "chat was deleted")
 
 Progress = Callable[[Broadcast, dict[str, int], float, bool], Awaitable[None]]
+Render = Callable[[dict[str, str]], dict[str, str]]
+OnStart = Callable[[Broadcast, dict[str, str]], Awaitable[None]]
 
 
 def in_flight_for(rate: float) -> int:
@@ -52,11 +54,16 @@ class BroadcastWorker:
         paid: bool = False,
         progress: Progress | None = None,
         tick: Callable[[], Awaitable[None]] | None = None,
+        render: Render | None = None,
+        on_start: OnStart | None = None,
     ) -> None:
         self.bot, self.db, self.budget, self.paid = bot, db, budget, paid
         self.in_flight = in_flight_for(budget.rate)
         self._progress = progress  # staff's progress message: (broadcast, counts, rate, final)
         self._tick = tick  # called every round, e.g. to queue the voting reminder
+        # The texts staff wrote -> the message for every language (notes for untranslated).
+        self._render = render or (lambda written: written)
+        self._on_start = on_start  # news into the archive, a phase change: when sending starts
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
@@ -101,12 +108,15 @@ class BroadcastWorker:
 
     async def send(self, broadcast: Broadcast) -> None:
         """Deliver one broadcast until nothing is pending (or it was cancelled)."""
+        written = await outbox.texts(self.db, broadcast.id)
         if broadcast.state == "queued":
             due = datetime.fromisoformat(broadcast.send_at) if broadcast.send_at else None
             late = due is not None and datetime.now(UTC) - due > LATE_AFTER
             await outbox.start(self.db, broadcast.id, late)
             broadcast = await outbox.get(self.db, broadcast.id) or broadcast
-        texts = await outbox.texts(self.db, broadcast.id)
+            if self._on_start is not None:
+                await self._on_start(broadcast, written)
+        texts = self._render(written)
         gate = asyncio.Semaphore(self.in_flight)
         clock = asyncio.get_running_loop().time
         started, last_report = clock(), 0.0
@@ -175,7 +185,7 @@ class BroadcastWorker:
                 if attempts >= MAX_ATTEMPTS:
                     await outbox.settle(self.db, item, "failed", f"{type(exc).__name__}: {exc}")
                     return
-                await asyncio.sleep(min(30.0, 0.5 * 2**attempts))
+                await asyncio.sleep(min(30.0, 0.2 * 2**attempts))
                 await outbox.settle(self.db, item, "pending", type(exc).__name__)
                 return
             await outbox.settle(self.db, item, "sent")

@@ -35,6 +35,10 @@ KINDS: dict[str, int] = {
     "rank": 2,  # put field id at position (the position the button was made for)
     "unrank": 0,  # start the order again
     "myballot": 0,
+    "compose": 1,  # a step of the staff's /broadcast conversation
+    "composelang": 1,  # /broadcast: a language of the audience (toggle shown as a mark)
+    "composephase": 1,  # /broadcast: the phase a phase-change message sets
+    "bccancel": 1,  # /broadcasts: cancel this broadcast (staff only)
 }
 
 

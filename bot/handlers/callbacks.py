@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.handlers import fields, info, language, menu, myballot, prioritise
+from bot.handlers import broadcasts, fields, info, language, menu, myballot, prioritise
 from bot.handlers.fallback import stale_button
 from bot.keyboards import Callback, CallbackDataError, decode
 from bot.procedure import Procedure
@@ -47,6 +47,8 @@ def _action(
         return lambda: _done(prioritise.consent_button(update, context, args[0]))
     if kind == "language" and args[0] in procedure.languages:
         return lambda: _done(language.choose_language(update, context, args[0]))
+    if kind == "bccancel" and args[0].isdigit():
+        return lambda: broadcasts.cancel_button(update, context, int(args[0]))
     voting = procedure.voting
     if kind in ("ranking", "unrank") and voting.rank_fields:
         if kind == "ranking":

@@ -1,0 +1,54 @@
+"""Broadcast texts: how long Telegram will count them, the note for untranslated languages,
+and the small Markdown that staff write in files for the command line."""
+
+import html
+import re
+
+from bot.i18n import Catalogs
+
+MAX_MESSAGE = 4096  # Telegram's limit, in UTF-16 code units after formatting
+_TAG = re.compile(r"<[^>]+>")
+
+
+def visible_length(text_html: str) -> int:
+    """The length Telegram counts: formatting tags removed, entities decoded, UTF-16 units."""
+    plain = html.unescape(_TAG.sub("", text_html))
+    return len(plain.encode("utf-16-le")) // 2
+
+
+def too_long(text_html: str) -> int | None:
+    """The length when it is over Telegram's limit, else None."""
+    length = visible_length(text_html)
+    return length if length > MAX_MESSAGE else None
+
+
+def texts_for_all(
+    catalogs: Catalogs, languages: tuple[str, ...], default: str, written: dict[str, str]
+) -> dict[str, str]:
+    """The message per language: the translation staff wrote, or the default-language text
+    with a one-line note in the reader's language."""
+    result = {}
+    for language in languages:
+        if language in written:
+            result[language] = written[language]
+            continue
+        t = catalogs.translator(language)
+        note = t.gettext("(This news is not yet available in your language.)")
+        result[language] = (
+            t.bidi(f"<i>{html.escape(note, quote=False)}</i>") + "\n\n" + written[default]
+        )
+    return result
+
+
+_LINK = re.compile(r"\[([^\]]+)\]\((https?://[^)\s]+)\)")
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+_ITALIC = re.compile(r"(?<![\w*])[*_](?!\s)(.+?)(?<!\s)[*_](?![\w*])")
+
+
+def markdown_to_html(markdown: str) -> str:
+    """**bold**, *italic* or _italic_, and [links](https://…) to Telegram HTML; everything
+    else is plain text (escaped)."""
+    text = html.escape(markdown.strip(), quote=False)
+    text = _LINK.sub(lambda m: f'<a href="{html.escape(m.group(2))}">{m.group(1)}</a>', text)
+    text = _BOLD.sub(r"<b>\1</b>", text)
+    return _ITALIC.sub(r"<i>\1</i>", text)
