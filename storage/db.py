@@ -7,6 +7,7 @@ PRAGMA user_version; a file from a newer version of the code is refused and left
 """
 
 import asyncio
+import contextlib
 import sqlite3
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
@@ -130,11 +131,14 @@ class Database:
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
         """One write transaction: serialised, BEGIN IMMEDIATE, committed or rolled back whole."""
         async with self._write_lock:
-            await self._connection.execute("BEGIN IMMEDIATE")
             try:
+                # Inside the try: a task cancelled while BEGIN runs must still roll back (the
+                # connection's thread runs every queued statement, cancelled or not).
+                await self._connection.execute("BEGIN IMMEDIATE")
                 yield self._connection
             except BaseException:
-                await self._connection.execute("ROLLBACK")
+                with contextlib.suppress(sqlite3.Error):
+                    await self._connection.execute("ROLLBACK")
                 # A cache may have been updated for the change that was just undone.
                 self.memo.clear()
                 raise
