@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot import publishing
-from bot.broadcast_texts import markdown_to_html, texts_for_all, too_long
+from bot.broadcast_texts import is_blank, markdown_to_html, texts_for_all, too_long
 from bot.config import ConfigError, Settings
 from bot.i18n import Catalogs
 from bot.procedure import Procedure
@@ -57,7 +57,7 @@ def _read_texts(pairs: list[str], procedure: Procedure) -> dict[str, str]:
             text = raw.strip()
         else:
             text = html.escape(raw.strip(), quote=False)
-        if not text:
+        if is_blank(text):
             raise ConfigError(f"--text {pair}: the file is empty")
         length = too_long(text)
         if length is not None:

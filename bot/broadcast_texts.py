@@ -16,6 +16,15 @@ def visible_length(text_html: str) -> int:
     return len(plain.encode("utf-16-le")) // 2
 
 
+def is_blank(text_html: str) -> bool:
+    """True when nothing readable is left: only spaces or invisible characters."""
+    plain = html.unescape(_TAG.sub("", text_html))
+    return not plain.strip().strip(INVISIBLE).strip()
+
+
+INVISIBLE = "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff"
+
+
 def too_long(text_html: str) -> int | None:
     """The length when it is over Telegram's limit, else None."""
     length = visible_length(text_html)

@@ -81,7 +81,7 @@ async def show(
             context.__dict__[ANSWERED] = True
             _, edited = await asyncio.gather(answer(query), editing, return_exceptions=True)
         else:
-            edited = await asyncio.gather(editing, return_exceptions=True)[0]
+            (edited,) = await asyncio.gather(editing, return_exceptions=True)
         # Pressing the button of the screen that is already shown: nothing to change.
         if isinstance(edited, BaseException) and not _not_modified(edited):
             raise edited

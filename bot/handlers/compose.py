@@ -22,7 +22,7 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from bot import publishing
-from bot.broadcast_texts import texts_for_all, too_long
+from bot.broadcast_texts import is_blank, texts_for_all, too_long
 from bot.handlers.fallback import stale_button
 from bot.handlers.staff import is_staff, parse_moment
 from bot.i18n import Translator, native_name
@@ -98,7 +98,7 @@ async def text_received(update: Update, context: ContextTypes.DEFAULT_TYPE) -> i
     t, draft, svc = await translator(update, context), _draft(context), services(context)
     message = update.effective_message
     body = message.text_html if message and message.text else ""
-    if not body.strip():
+    if is_blank(body):
         text = t.gettext("Please send the message as text.")
         await show(update, Screen(text, [_cancel_row(t)]), t)
         return TEXT

@@ -1,0 +1,182 @@
+"""Staff compose a broadcast in the chat: texts per language, audience, kind, time, preview."""
+
+import pytest
+from broadcast_helpers import add_subscribers, finished, received
+from voting_helpers import rows
+
+from bot.keyboards import encode
+from storage import outbox
+
+STAFF, OTHER_STAFF, RESIDENT = 999, 998, 4343
+
+
+@pytest.fixture
+async def staffed(settings, example):
+    from dataclasses import replace
+
+    from bot.emulated import EmulatedBot
+
+    bot = EmulatedBot(replace(settings, admins=frozenset({STAFF, OTHER_STAFF})), example)
+    async with bot:
+        bot.fake.add_user(STAFF, language_code="en")
+        bot.fake.add_user(OTHER_STAFF, language_code="de")
+        yield bot
+
+
+def last(bot, user=STAFF):
+    return bot.fake.last_bot_message(user).plain_text
+
+
+async def broadcasts(bot):
+    return rows(bot.database_path, "SELECT id, state FROM broadcasts")
+
+
+async def compose_to_preview(bot, user=STAFF):
+    await bot.send(user, "/broadcast")
+    assert "Deutsch" in last(bot, user)
+    await bot.send(user, "<b>not a tag</b> and **Wichtig**: Workshops am Montag")
+    assert "English" in last(bot, user)
+    await bot.send(user, "Workshops on Monday")
+    assert "Türkçe" in last(bot, user)
+    await bot.press(user, encode("compose", "skipall"))
+    await bot.press(user, encode("compose", "audience-done"))
+    await bot.press(user, encode("compose", "news"))
+    await bot.press(user, encode("compose", "now"))
+
+
+async def test_staff_compose_preview_and_send_news_in_several_languages(staffed):
+    users = await add_subscribers(staffed, ["de", "en", "tr", "en"])
+    await compose_to_preview(staffed)
+    preview = last(staffed)
+    assert "4 recipients" in preview and "English: 2" in preview
+    # The preview shows each language group's message exactly as it will arrive.
+    texts = [m.plain_text for m in staffed.fake.bot_messages(STAFF)]
+    assert "Workshops on Monday" in texts
+    assert any(t.endswith("Workshops am Montag") and "\n" in t for t in texts)  # tr: note + German
+    assert await broadcasts(staffed) == []  # nothing is queued before Send
+
+    await staffed.press(STAFF, encode("compose", "send"))
+    assert "#1" in last(staffed)
+    await finished(staffed, 1)
+    assert received(staffed, users[1]) == ["Workshops on Monday"]
+    (turkish,) = received(staffed, users[2])
+    assert turkish.endswith("<b>not a tag</b> and **Wichtig**: Workshops am Montag")
+    (german,) = staffed.fake.bot_messages(users[0])
+    assert "&lt;b&gt;" in german.text  # typed tags are text, not formatting
+    audit = rows(staffed.database_path, "SELECT actor_id, action FROM audit_log")
+    assert (STAFF, "broadcast.news") in audit
+
+
+async def test_a_non_staff_user_gets_unknown_command_and_is_audited(staffed):
+    staffed.fake.add_user(RESIDENT, language_code="en")
+    await staffed.send(RESIDENT, "/broadcast")
+    assert "do not know the command /broadcast" in last(staffed, RESIDENT)
+    await staffed.send(RESIDENT, "Hello everyone")
+    assert await broadcasts(staffed) == []
+    assert (RESIDENT, "staff.refused") in rows(
+        staffed.database_path, "SELECT actor_id, action FROM audit_log"
+    )
+
+
+async def test_an_empty_text_and_a_text_over_the_limit_are_refused(staffed):
+    await staffed.send(STAFF, "/broadcast")
+    await staffed.send(STAFF, "\u200b \u2060")  # looks empty on a phone
+    assert "as text" in last(staffed)
+    await staffed.send(STAFF, "x" * 4097)
+    assert "4097" in last(staffed) and "4096" in last(staffed)
+    await staffed.send(STAFF, "x" * 4096)
+    assert "English" in last(staffed)  # accepted: the next language is asked for
+
+
+@pytest.mark.parametrize("steps", [0, 1, 2, 3, 4, 5])
+async def test_cancel_at_every_step_queues_nothing(staffed, steps):
+    await add_subscribers(staffed, ["de"])
+    script = [
+        ("send", "/broadcast"),
+        ("send", "Text"),
+        ("press", encode("compose", "skipall")),
+        ("press", encode("compose", "audience-done")),
+        ("press", encode("compose", "news")),
+        ("press", encode("compose", "now")),
+    ]
+    for action, value in script[: steps + 1]:
+        await (staffed.send if action == "send" else staffed.press)(STAFF, value)
+    if steps % 2:
+        await staffed.send(STAFF, "/cancel")
+    else:
+        await staffed.press(STAFF, encode("compose", "cancel"))
+    assert "Nothing was sent" in last(staffed)
+    assert await broadcasts(staffed) == []
+    # After cancelling, typed text is ordinary free text again.
+    await staffed.send(STAFF, "Text")
+    assert "/help" in last(staffed)
+
+
+async def test_two_staff_members_compose_at_once_each_with_their_own_draft(staffed):
+    users = await add_subscribers(staffed, ["de"])
+    await staffed.send(STAFF, "/broadcast")
+    await staffed.send(OTHER_STAFF, "/broadcast")
+    await staffed.send(STAFF, "Erste Nachricht")
+    await staffed.send(OTHER_STAFF, "Zweite Nachricht")
+    for user in (STAFF, OTHER_STAFF):
+        await staffed.press(user, encode("compose", "skipall"))
+        await staffed.press(user, encode("compose", "audience-done"))
+        await staffed.press(user, encode("compose", "news"))
+        await staffed.press(user, encode("compose", "now"))
+        await staffed.press(user, encode("compose", "send"))
+    await finished(staffed, 1)
+    await finished(staffed, 2)
+    assert sorted(received(staffed, users[0])) == ["Erste Nachricht", "Zweite Nachricht"]
+
+
+async def test_an_old_button_of_the_conversation_changes_nothing(staffed):
+    await staffed.send(STAFF, "/broadcast")
+    first = staffed.fake.last_bot_message(STAFF).message_id
+    await staffed.send(STAFF, "Text")
+    # "send" was never offered yet: a forged press is refused and nothing is queued.
+    await staffed.press_forged(STAFF, encode("compose", "send"), message_id=first)
+    assert "out of date" in list(staffed.fake.answered_callbacks.values())[-1].text
+    assert await broadcasts(staffed) == []
+
+
+async def test_a_phase_change_for_chosen_languages_at_a_time(staffed, example):
+    await add_subscribers(staffed, ["de", "en", "ar"])
+    await staffed.send(STAFF, "/broadcast")
+    await staffed.send(STAFF, "Die Workshops sind verschoben.")
+    await staffed.press(STAFF, encode("compose", "skipall"))
+    await staffed.press(STAFF, encode("composelang", "ar"))
+    await staffed.press(STAFF, encode("composelang", "en"))
+    await staffed.press(STAFF, encode("compose", "audience-done"))
+    await staffed.press(STAFF, encode("composephase", example.phases[3].id))
+    await staffed.send(STAFF, "2001-01-01 10:00")
+    assert "future" in last(staffed)
+    await staffed.send(STAFF, "2099-01-01 10:00")
+    assert "2 recipients" in last(staffed)
+    await staffed.press(STAFF, encode("compose", "send"))
+    stored = await outbox.get(staffed.services.database, 1)
+    assert stored.kind == "phase" and stored.phase_id == example.phases[3].id
+    assert stored.audience == "ar,en" and stored.state == "queued"
+    assert stored.send_at.startswith("2099-01-01T10:00")
+
+
+async def test_staff_list_recent_broadcasts_and_cancel_a_planned_one(staffed):
+    users = await add_subscribers(staffed, ["de", "de"])
+    await staffed.send(STAFF, "/broadcast")
+    await staffed.send(STAFF, "Geplant")
+    await staffed.press(STAFF, encode("compose", "skipall"))
+    await staffed.press(STAFF, encode("compose", "audience-done"))
+    await staffed.press(STAFF, encode("compose", "news"))
+    await staffed.send(STAFF, "2099-01-01 10:00")
+    await staffed.press(STAFF, encode("compose", "send"))
+    await staffed.send(STAFF, "/broadcasts")
+    assert "#1" in last(staffed) and "planned" in last(staffed)
+    await staffed.press(STAFF, encode("bccancel", "1"))
+    assert "cancelled" in last(staffed)
+    assert rows(staffed.database_path, "SELECT state FROM deliveries") == [
+        ("cancelled",),
+        ("cancelled",),
+    ]
+    assert all(received(staffed, user) == [] for user in users)
+    staffed.fake.add_user(RESIDENT, language_code="en")
+    await staffed.send(RESIDENT, "/broadcasts")
+    assert "do not know the command" in last(staffed, RESIDENT)
