@@ -9,6 +9,7 @@ from telegram.constants import ParseMode
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
+    ChatMemberHandler,
     CommandHandler,
     Defaults,
     MessageHandler,
@@ -20,7 +21,7 @@ from bot import publishing
 from bot.broadcast import BroadcastWorker
 from bot.broadcast_report import ProgressMessages
 from bot.commands import register_commands
-from bot.config import Settings
+from bot.config import FREE_RATE_LIMIT, PAID_RATE_LIMIT, Settings
 from bot.handlers.broadcasts import broadcasts_command
 from bot.handlers.callbacks import route_button
 from bot.handlers.compose import compose_conversation
@@ -30,7 +31,11 @@ from bot.handlers.info import help_command, privacy_command
 from bot.handlers.language import language_command
 from bot.handlers.myballot import myballot_command
 from bot.handlers.staff import voting_command
+from bot.handlers.staff_news import news_command
+from bot.handlers.staff_phase import phase_command
 from bot.handlers.start import start
+from bot.handlers.status import status_command
+from bot.handlers.subscribe import membership_changed, subscribe_command, unsubscribe_command
 from bot.i18n import Catalogs
 from bot.procedure import Procedure
 from bot.reminders import queue_reminder
@@ -59,7 +64,8 @@ def build_application(
     door); `on_update_done` is called after every handled update (demo and tests wait on it).
     """
     catalogs = Catalogs.load(locales_dir(), procedure.languages, procedure.timezone)
-    budget = SendBudget(settings.broadcast_rate)
+    ceiling = PAID_RATE_LIMIT if settings.paid_broadcast else FREE_RATE_LIMIT
+    budget = SendBudget(settings.broadcast_rate, ceiling)
     # Every request passes the budget, which counts residents' new messages so that a running
     # broadcast leaves them room under Telegram's flood limit.
     request = BudgetedRequest(request or HTTPXRequest(connection_pool_size=256), budget)
@@ -92,6 +98,13 @@ def _add_handlers(application: Application) -> None:
     application.add_handler(CommandHandler("myballot", myballot_command))
     application.add_handler(CommandHandler("voting", voting_command))
     application.add_handler(CommandHandler("broadcasts", broadcasts_command))
+    application.add_handler(CommandHandler("status", status_command))
+    application.add_handler(CommandHandler("subscribe", subscribe_command))
+    application.add_handler(CommandHandler("unsubscribe", unsubscribe_command))
+    application.add_handler(CommandHandler("phase", phase_command))
+    application.add_handler(CommandHandler("news", news_command))
+    # The bot's own membership in private chats: a resident who blocks it is unsubscribed.
+    application.add_handler(ChatMemberHandler(membership_changed, ChatMemberHandler.MY_CHAT_MEMBER))
     application.add_handler(CallbackQueryHandler(route_button))
     private = filters.ChatType.PRIVATE
     application.add_handler(MessageHandler(private & filters.COMMAND, unknown_command))

@@ -9,7 +9,16 @@ from bot.i18n import Catalogs, Translator
 
 log = logging.getLogger(__name__)
 
-COMMANDS = ("start", "myballot", "language", "help", "privacy")
+COMMANDS = (
+    "start",
+    "myballot",
+    "status",
+    "subscribe",
+    "unsubscribe",
+    "language",
+    "help",
+    "privacy",
+)
 
 
 def command_list(t: Translator) -> list[BotCommand]:
@@ -17,6 +26,9 @@ def command_list(t: Translator) -> list[BotCommand]:
     descriptions = {
         "start": t.gettext("main menu"),
         "myballot": t.gettext("what you chose"),
+        "status": t.gettext("where the procedure stands, and its news"),
+        "subscribe": t.gettext("get the news as messages"),
+        "unsubscribe": t.gettext("stop the news"),
         "language": t.gettext("change the language"),
         "help": t.gettext("this help"),
         "privacy": t.gettext("what we store about you"),
@@ -26,7 +38,11 @@ def command_list(t: Translator) -> list[BotCommand]:
 
 def staff_command_list(t: Translator) -> list[BotCommand]:
     """The commands only staff see (in their private chat with the bot)."""
-    return [BotCommand("voting", t.gettext("open, close or extend voting"))]
+    return [
+        BotCommand("voting", t.gettext("open, close or extend voting")),
+        BotCommand("phase", t.gettext("set the current phase, or mark one postponed")),
+        BotCommand("news", t.gettext("publish a news item under /status")),
+    ]
 
 
 async def register_commands(

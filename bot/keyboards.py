@@ -39,6 +39,9 @@ KINDS: dict[str, int] = {
     "composelang": 1,  # /broadcast: a language of the audience (toggle shown as a mark)
     "composephase": 1,  # /broadcast: the phase a phase-change message sets
     "bccancel": 1,  # /broadcasts: cancel this broadcast (staff only)
+    "status": 0,  # "Status and news": the timeline and the latest news
+    "news": 1,  # a page of older news: page number (1 follows the news on the status screen)
+    "subscribe": 1,  # "on" subscribe to the news, "off" stop them
 }
 
 

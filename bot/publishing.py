@@ -8,12 +8,14 @@ current phase (so a scheduled one takes effect at its time, not when it was writ
 from collections.abc import Iterable
 from datetime import datetime
 
+from bot import status
 from bot.broadcast import OnStart, Render
 from bot.broadcast_texts import texts_for_all
 from bot.i18n import Catalogs
 from bot.procedure import Procedure
-from storage import outbox
+from storage import news, outbox
 from storage.db import Database
+from storage.news import NewsText
 from storage.outbox import Broadcast
 
 
@@ -66,4 +68,8 @@ def on_start(db: Database, procedure: Procedure) -> OnStart:
 async def archive(
     db: Database, procedure: Procedure, broadcast: Broadcast, written: dict[str, str]
 ) -> None:
-    """Store the news item (and the phase change) of a broadcast: filled in with issue 4."""
+    """Store the news item of a broadcast in the /status archive, and apply a phase change."""
+    texts = {language: NewsText("", body) for language, body in written.items()}
+    await news.publish(db, broadcast.author_id, texts, phase_id=broadcast.phase_id)
+    if broadcast.kind == "phase" and broadcast.phase_id:
+        await status.set_current(db, broadcast.author_id, broadcast.phase_id)

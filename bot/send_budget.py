@@ -8,6 +8,7 @@ The interactive side is counted where every request passes: `BudgetedRequest`.
 
 import asyncio
 import contextvars
+import json
 import time
 from typing import Any
 
@@ -15,30 +16,41 @@ from telegram.request import BaseRequest, RequestData
 
 # Set inside the broadcast worker, so that its own sends are not counted twice.
 BROADCASTING: contextvars.ContextVar[bool] = contextvars.ContextVar("broadcasting", default=False)
+MAX_REPLY_WAIT = 5.0  # seconds a resident's reply may wait out a flood limit before failing
 NEW_MESSAGE_METHODS = frozenset(
     {"sendmessage", "sendphoto", "senddocument", "copymessage", "sendmediagroup"}
 )
 
 
-class SendBudget:
-    """A token bucket: `rate` messages a second, with a small burst allowance."""
+class _Bucket:
+    """Tokens refilled at `rate` a second, at most 50 ms worth in reserve."""
 
     def __init__(self, rate: float) -> None:
         self.rate = rate
-        self.capacity = max(1.0, rate * 0.05)  # at most 50 ms worth of messages at once
-        self._tokens = self.capacity
+        self.capacity = max(1.0, rate * 0.05)
+        self.tokens = self.capacity
         self._stamp = time.monotonic()
-        self._paused_until = 0.0
 
-    def _refill(self) -> None:
+    def refill(self) -> None:
         moment = time.monotonic()
-        self._tokens = min(self.capacity, self._tokens + (moment - self._stamp) * self.rate)
+        self.tokens = min(self.capacity, self.tokens + (moment - self._stamp) * self.rate)
         self._stamp = moment
 
+
+class SendBudget:
+    """Broadcasts at most `rate` a second, and together with residents' replies at most
+    `ceiling` (Telegram's limit): replies take from the shared bucket and never wait."""
+
+    def __init__(self, rate: float, ceiling: float = 30.0) -> None:
+        self.rate = rate
+        self._own = _Bucket(rate)
+        self._shared = _Bucket(max(rate, ceiling))
+        self._paused_until = 0.0
+
     def note_interactive(self) -> None:
-        """A reply to a resident went out: it counts against the budget, and never waits."""
-        self._refill()
-        self._tokens -= 1
+        """A reply to a resident went out: it uses Telegram's budget, and never waits."""
+        self._shared.refill()
+        self._shared.tokens -= 1
 
     def pause(self, seconds: float) -> None:
         """Telegram asked to wait (RetryAfter): no broadcast message before then."""
@@ -51,11 +63,17 @@ class SendBudget:
             if moment < self._paused_until:
                 await asyncio.sleep(self._paused_until - moment)
                 continue
-            self._refill()
-            if self._tokens >= 1:
-                self._tokens -= 1
+            self._own.refill()
+            self._shared.refill()
+            if self._own.tokens >= 1 and self._shared.tokens >= 1:
+                self._own.tokens -= 1
+                self._shared.tokens -= 1
                 return
-            await asyncio.sleep((1 - self._tokens) / self.rate)
+            wait = max(
+                (1 - self._own.tokens) / self._own.rate,
+                (1 - self._shared.tokens) / self._shared.rate,
+            )
+            await asyncio.sleep(max(wait, 0.001))
 
 
 class BudgetedRequest(BaseRequest):
@@ -88,16 +106,31 @@ class BudgetedRequest(BaseRequest):
         connect_timeout: Any = None,
         pool_timeout: Any = None,
     ) -> tuple[int, bytes]:
-        """Count a resident's new message, then pass the request on unchanged."""
+        """Count a resident's new message and pass the request on. A flood limit (429) pauses
+        broadcasts; a resident's reply waits out a short one and is tried once more."""
         api_method = url.rsplit("/", 1)[-1].lower()
-        if api_method in NEW_MESSAGE_METHODS and not BROADCASTING.get():
+        interactive = not BROADCASTING.get()
+        if api_method in NEW_MESSAGE_METHODS and interactive:
             self.budget.note_interactive()
-        return await self._inner.do_request(
-            url,
-            method,
-            request_data=request_data,
-            read_timeout=read_timeout,
-            write_timeout=write_timeout,
-            connect_timeout=connect_timeout,
-            pool_timeout=pool_timeout,
-        )
+        arguments = {
+            "request_data": request_data,
+            "read_timeout": read_timeout,
+            "write_timeout": write_timeout,
+            "connect_timeout": connect_timeout,
+            "pool_timeout": pool_timeout,
+        }
+        status, payload = await self._inner.do_request(url, method, **arguments)
+        if status == 429:
+            wait = _retry_after(payload)
+            self.budget.pause(wait)
+            if interactive and wait <= MAX_REPLY_WAIT:
+                await asyncio.sleep(wait)
+                status, payload = await self._inner.do_request(url, method, **arguments)
+        return status, payload
+
+
+def _retry_after(payload: bytes) -> float:
+    try:
+        return float(json.loads(payload)["parameters"]["retry_after"])
+    except (ValueError, KeyError, TypeError):
+        return 1.0

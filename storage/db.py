@@ -144,6 +144,13 @@ class Database:
                 raise
             await self._connection.execute("COMMIT")
 
+    async def write(self, sql: str, params: Iterable[Any] = ()) -> int:
+        """One statement that is a whole change by itself (SQLite runs it atomically), in one
+        trip to the database thread; serialised with the transactions. Returns the rows changed."""
+        async with self._write_lock:
+            cursor = await self._connection.execute(sql, tuple(params))
+            return cursor.rowcount
+
     async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
         """One row of a read query, or None."""
         rows = await self.fetchall(sql, params)

@@ -205,13 +205,12 @@ async def pending(db: Database, broadcast_id: int, limit: int) -> list[Delivery]
 
 async def claim(db: Database, delivery: Delivery) -> bool:
     """Mark a delivery as handed to Telegram; False if it is no longer pending (cancelled)."""
-    async with db.transaction() as connection:
-        cursor = await connection.execute(
-            "UPDATE deliveries SET state = 'sending', attempts = attempts + 1, updated_at = ? "
-            "WHERE broadcast_id = ? AND chat_id = ? AND state = 'pending'",
-            (now(), delivery.broadcast_id, delivery.chat_id),
-        )
-        return cursor.rowcount == 1
+    changed = await db.write(
+        "UPDATE deliveries SET state = 'sending', attempts = attempts + 1, updated_at = ? "
+        "WHERE broadcast_id = ? AND chat_id = ? AND state = 'pending'",
+        (now(), delivery.broadcast_id, delivery.chat_id),
+    )
+    return changed == 1
 
 
 async def settle(db: Database, delivery: Delivery, state: str, error: str | None = None) -> None:
@@ -220,12 +219,16 @@ async def settle(db: Database, delivery: Delivery, state: str, error: str | None
     A blocked or vanished chat also ends its subscription in the same transaction.
     """
     stamp = now()
+    settle_sql = (
+        "UPDATE deliveries SET state = ?, last_error = ?, updated_at = ? "
+        "WHERE broadcast_id = ? AND chat_id = ? AND state = 'sending'"
+    )
+    params = (state, error, stamp, delivery.broadcast_id, delivery.chat_id)
+    if state != "blocked":
+        await db.write(settle_sql, params)  # one statement: a whole change by itself
+        return
     async with db.transaction() as connection:
-        await connection.execute(
-            "UPDATE deliveries SET state = ?, last_error = ?, updated_at = ? "
-            "WHERE broadcast_id = ? AND chat_id = ? AND state = 'sending'",
-            (state, error, stamp, delivery.broadcast_id, delivery.chat_id),
-        )
+        await connection.execute(settle_sql, params)
         if state == "blocked":
             await connection.execute(
                 "UPDATE subscriptions SET active = 0, blocked_at = ? WHERE chat_id = ?",

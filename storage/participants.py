@@ -86,6 +86,21 @@ async def set_language(db: Database, user_id: int, chat_id: int, language: str) 
     _forget(db, user_id)
 
 
+async def keep_language(db: Database, user_id: int, chat_id: int, language: str) -> None:
+    """Store the language the resident reads in, unless they chose one (creating the
+    participant if new); news to subscribers go out in the stored language."""
+    stamp = now()
+    async with db.transaction() as connection:
+        await connection.execute(
+            "INSERT INTO participants (user_id, chat_id, language, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET "
+            "chat_id = excluded.chat_id, updated_at = excluded.updated_at, "
+            "language = COALESCE(participants.language, excluded.language)",
+            (user_id, chat_id, language, stamp, stamp),
+        )
+    _forget(db, user_id)
+
+
 async def count(db: Database) -> int:
     """How many participants there are."""
     row = await db.fetchone("SELECT COUNT(*) FROM participants")

@@ -11,7 +11,17 @@ from collections.abc import Awaitable, Callable
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.handlers import broadcasts, fields, info, language, menu, myballot, prioritise
+from bot.handlers import (
+    broadcasts,
+    fields,
+    info,
+    language,
+    menu,
+    myballot,
+    prioritise,
+    status,
+    subscribe,
+)
 from bot.handlers.fallback import stale_button
 from bot.keyboards import Callback, CallbackDataError, decode
 from bot.procedure import Procedure
@@ -36,6 +46,7 @@ def _action(
         "languages": language.languages_button,
         "help": info.help_button,
         "privacy": info.privacy_button,
+        "status": status.status_button,
     }
     if kind in simple:
         return lambda: _done(simple[kind](update, context))
@@ -47,6 +58,11 @@ def _action(
         return lambda: _done(prioritise.consent_button(update, context, args[0]))
     if kind == "language" and args[0] in procedure.languages:
         return lambda: _done(language.choose_language(update, context, args[0]))
+    if kind == "subscribe" and args[0] in ("on", "off"):
+        return lambda: _done(subscribe.subscription_button(update, context, args[0] == "on"))
+    if kind == "news" and _number(args[0], 1, 10**6) is not None:
+        # Whether the page exists is known to the archive: a missing one is "out of date".
+        return lambda: status.news_button(update, context, int(args[0]))
     if kind == "bccancel" and args[0].isdigit():
         return lambda: broadcasts.cancel_button(update, context, int(args[0]))
     voting = procedure.voting

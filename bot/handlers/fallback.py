@@ -4,6 +4,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.handlers.menu import menu_rows
+from bot.i18n import Translator
 from bot.services import translator
 from bot.view import Screen, answer, escape, show
 
@@ -27,9 +28,13 @@ async def free_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await show(update, Screen(answer, menu_rows(t)), t)
 
 
+def stale_text(t: Translator) -> str:
+    """The short answer to a button the bot cannot use."""
+    return t.gettext("This button is out of date. Please use the latest message or /start.")
+
+
 async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A button press the bot cannot use (old, forged or malformed): say so, change nothing."""
     t = await translator(update, context)
     if update.callback_query is not None:
-        text = t.gettext("This button is out of date. Please use the latest message or /start.")
-        await answer(update.callback_query, text, alert=True)
+        await answer(update.callback_query, stale_text(t), alert=True)

@@ -54,6 +54,13 @@ def privacy_screen(t: Translator, procedure: Procedure) -> Screen:
             ),
         ),
         "<b>{}</b>\n{}".format(
+            t.gettext("News by message"),
+            t.gettext(
+                "Only if you subscribe: that you did and when, and when you unsubscribed or "
+                "blocked the bot. News are sent in the language you use here."
+            ),
+        ),
+        "<b>{}</b>\n{}".format(
             t.gettext("How long"), escape(procedure.text(privacy.retention, t.language))
         ),
         "<b>{}</b>\n{}".format(

@@ -3,7 +3,7 @@
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.handlers.menu import back_to_menu, main_menu
+from bot.handlers.menu import back_to_menu, main_menu, offers_subscription
 from bot.i18n import Translator, native_name
 from bot.keyboards import button
 from bot.procedure import Procedure
@@ -46,7 +46,8 @@ async def choose_language(
     await participants.set_language(svc.database, user.id, chat.id, language)
     forget_reader(context)
     t = svc.catalogs.translator(language)
-    menu = main_menu(t, svc.procedure)
+    offer = await offers_subscription(update, context)
+    menu = main_menu(t, svc.procedure, offer_subscription=offer)
     done = t.gettext(
         "✓ From now on I will write to you in %(language)s.", language=native_name(language)
     )

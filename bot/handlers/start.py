@@ -8,7 +8,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.handlers.fields import field_screen
-from bot.handlers.menu import greeting
+from bot.handlers.menu import greeting, offers_subscription
 from bot.services import forget_reader, services, translator
 from bot.view import show
 from storage import participants
@@ -32,4 +32,5 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if field is not None:
             await show(update, field_screen(t, svc.procedure, field), t)
             return
-    await show(update, greeting(t, svc.procedure), t)
+    offer = await offers_subscription(update, context)
+    await show(update, greeting(t, svc.procedure, offer_subscription=offer), t)

@@ -185,6 +185,9 @@ async def test_commands_are_registered_per_language(running):
         assert [c["command"] for c in commands] == [
             "start",
             "myballot",
+            "status",
+            "subscribe",
+            "unsubscribe",
             "language",
             "help",
             "privacy",

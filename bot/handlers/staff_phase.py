@@ -1,0 +1,112 @@
+"""Staff command /phase (only BOT_ADMINS): where the procedure stands, set by hand if needed.
+
+    /phase                           the phases with their ids and states, and how to change
+    /phase set <id>                  make this the current phase (wins over the dates)
+    /phase auto                      follow the dates again
+    /phase postpone <id> <reason…>   mark a phase postponed; residents see the reason
+    /phase resume <id>               take the mark away
+
+Every change is stored (it survives a restart) and audited; an unknown phase id or a missing
+reason gets a clear answer and changes nothing.
+"""
+
+from datetime import UTC, datetime
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot import status
+from bot.handlers.staff import is_staff
+from bot.handlers.status import MARKS, period
+from bot.i18n import Translator
+from bot.procedure import Procedure
+from bot.services import services, translator
+from bot.status import Timeline
+from bot.view import escape
+
+MAX_REASON = 200  # characters; the reason is shown in /status under the phase
+
+
+def phases_text(t: Translator, procedure: Procedure, line: Timeline) -> str:
+    """The phases with mark, id, title and days; who decides the current phase; the commands."""
+    lines = ["<b>{}</b>".format(t.gettext("Phases"))]
+    for entry in line.phases:
+        title = escape(procedure.text(entry.phase.title, t.language))
+        days = period(t, entry.phase, procedure)
+        lines.append(f"{MARKS[entry.state]} <code>{entry.phase.id}</code> – {title} ({days})")
+        if entry.reason:
+            lines.append(t.gettext("Postponed: %(reason)s", reason=escape(entry.reason)))
+    lines.append("")
+    if line.explicit:
+        lines.append(t.gettext("The current phase was set by staff."))
+    else:
+        lines.append(t.gettext("The current phase follows the dates."))
+    lines += [
+        "",
+        "/phase set ID – " + t.gettext("make this the current phase"),
+        "/phase auto – " + t.gettext("follow the dates again"),
+        "/phase postpone ID REASON – " + t.gettext("mark a phase postponed"),
+        "/phase resume ID – " + t.gettext("take the postponed mark away"),
+    ]
+    return "\n".join(lines)
+
+
+async def _change(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, t: Translator, words: list[str]
+) -> str | None:
+    """Apply one /phase change; return the answer for staff (a refusal changes nothing)."""
+    svc = services(context)
+    db, procedure = svc.database, svc.procedure
+    actor = update.effective_user.id if update.effective_user else None
+    choice = words[0].lower() if words else ""
+    if choice == "auto":
+        await status.set_current(db, actor, None)
+        return t.gettext("The current phase follows the dates again.")
+    if choice not in ("set", "postpone", "resume"):
+        return t.gettext(
+            "Unknown choice. Use /phase set, /phase auto, /phase postpone or /phase resume."
+        )
+    phase_id = words[1].lower() if len(words) > 1 else ""
+    phase = next((p for p in procedure.phases if p.id == phase_id), None)
+    if phase is None:
+        ids = ", ".join(p.id for p in procedure.phases)
+        return t.gettext(
+            "There is no phase “%(id)s”. The phases are: %(ids)s. Nothing was changed.",
+            id=escape(phase_id[:24]),
+            ids=ids,
+        )
+    title = escape(procedure.text(phase.title, t.language))
+    if choice == "set":
+        await status.set_current(db, actor, phase.id)
+        return t.gettext("The current phase is now: %(phase)s.", phase=title)
+    if choice == "resume":
+        if phase.id not in (await status.overrides(db)).postponed:
+            return t.gettext("%(phase)s is not marked postponed. Nothing was changed.", phase=title)
+        await status.resume(db, actor, phase.id)
+        return t.gettext("%(phase)s is no longer marked postponed.", phase=title)
+    reason = " ".join(words[2:]).strip()
+    if not reason or len(reason) > MAX_REASON:
+        return t.gettext(
+            "Please give a reason of at most %(max)d characters, like this: "
+            "/phase postpone %(id)s The workshops cannot take place.",
+            max=MAX_REASON,
+            id=phase.id,
+        )
+    await status.postpone(db, actor, phase.id, reason)
+    return t.gettext("%(phase)s is marked postponed. /status shows the reason.", phase=title)
+
+
+async def phase_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/phase [set ID | auto | postpone ID REASON | resume ID]."""
+    if not await is_staff(update, context, "/phase"):
+        return
+    svc = services(context)
+    t = await translator(update, context)
+    words = list(context.args or [])
+    answer = await _change(update, context, t, words) if words else None
+    decided = await status.overrides(svc.database)
+    line = status.timeline(svc.procedure.phases, svc.procedure.timezone, decided, datetime.now(UTC))
+    text = (answer + "\n\n" if answer else "") + phases_text(t, svc.procedure, line)
+    chat = update.effective_chat
+    if chat is not None:
+        await chat.send_message(t.bidi(text))
