@@ -214,7 +214,9 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--residents", type=int, default=1000)
     parser.add_argument(
-        "--concurrent", type=int, default=40, help="residents busy at the same moment"
+        "--concurrent",
+        type=int,
+        help="residents busy at the same moment (default: 5 without latency, 40 with)",
     )
     parser.add_argument("--latency", type=float, action="append", help="seconds; repeatable")
     parser.add_argument(
@@ -227,14 +229,14 @@ async def main() -> None:
     procedure = load_procedure(example_procedure())
     latencies = args.latency or [0.0, 0.05]
     python = sys.version.split()[0]
-    print(f"{len(procedure.fields)} fields, top_n, {args.concurrent} residents at a time, {python}")
+    print(f"{args.residents} residents, {len(procedure.fields)} fields, top_n, Python {python}")
     with tempfile.TemporaryDirectory() as folder:
         for latency in latencies:
-            ours = await bench_bot(
-                procedure, args.residents, args.concurrent, latency, Path(folder)
-            )
+            concurrent = args.concurrent or (40 if latency else 5)
+            ours = await bench_bot(procedure, args.residents, concurrent, latency, Path(folder))
             baseline = args.minimal_residents_with_latency if latency else args.residents
-            minimal = await bench_minimal(procedure, baseline, args.concurrent, latency)
+            minimal = await bench_minimal(procedure, baseline, concurrent, latency)
+            print(f"{concurrent} residents at a time")
             print(ours.line())
             print(minimal.line())
             print(f"{'ratio to minimal':<22} {ours.rate / minimal.rate:.2f}\n")

@@ -42,6 +42,7 @@ KINDS: dict[str, int] = {
     "status": 0,  # "Status and news": the timeline and the latest news
     "news": 1,  # a page of older news: page number (1 follows the news on the status screen)
     "subscribe": 1,  # "on" subscribe to the news, "off" stop them
+    "reminder": 1,  # "on": remind me once before voting closes; "off": do not
 }
 
 

@@ -91,6 +91,25 @@ async def mark_blocked(db: Database, chat_id: int) -> bool:
         return cursor.rowcount == 1
 
 
+async def set_reminder(db: Database, chat_id: int, wanted: bool) -> bool | None:
+    """Ask for (or stop) the one reminder before voting closes. None: no active subscription;
+    False: it already was so; True: changed."""
+    async with db.transaction() as connection:
+        rows = list(
+            await connection.execute_fetchall(
+                "SELECT reminders FROM subscriptions WHERE chat_id = ? AND active = 1", (chat_id,)
+            )
+        )
+        if not rows:
+            return None
+        if bool(rows[0][0]) == wanted:
+            return False
+        await connection.execute(
+            "UPDATE subscriptions SET reminders = ? WHERE chat_id = ?", (int(wanted), chat_id)
+        )
+    return True
+
+
 async def active(
     db: Database, default_language: str, languages: Iterable[str] | None = None
 ) -> list[Subscriber]:

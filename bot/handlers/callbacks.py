@@ -58,6 +58,8 @@ def _action(
         return lambda: _done(prioritise.consent_button(update, context, args[0]))
     if kind == "language" and args[0] in procedure.languages:
         return lambda: _done(language.choose_language(update, context, args[0]))
+    if kind == "reminder" and args[0] in ("on", "off"):
+        return lambda: subscribe.reminder_button(update, context, args[0] == "on")
     if kind == "subscribe" and args[0] in ("on", "off"):
         return lambda: _done(subscribe.subscription_button(update, context, args[0] == "on"))
     if kind == "news" and _number(args[0], 1, 10**6) is not None:

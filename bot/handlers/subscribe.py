@@ -22,7 +22,21 @@ def _rows(t: Translator, offer: list[Button] | None = None) -> list[list[Button]
     return [*rows, [button(t.gettext("📅 Status and news"), "status")], back_to_menu(t)]
 
 
-def subscribed_screen(t: Translator, changed: bool) -> Screen:
+def reminder_row(t: Translator, hours: int, wanted: bool) -> list[Button]:
+    """The opt-in next to the subscription: one reminder before voting closes (sets a state)."""
+    if wanted:
+        return [button(t.gettext("🔕 No reminder before the close"), "reminder", "off")]
+    label = t.ngettext(
+        "⏰ Remind me %(count)d hour before voting closes",
+        "⏰ Remind me %(count)d hours before voting closes",
+        hours,
+    )
+    return [button(label, "reminder", "on")]
+
+
+def subscribed_screen(
+    t: Translator, changed: bool, reminder_offer: list[Button] | None = None
+) -> Screen:
     """After "subscribe": what will be sent, in which language, and how to stop."""
     if not changed:
         text = t.gettext("You are already subscribed to the news. To stop, type /unsubscribe.")
@@ -38,7 +52,7 @@ def subscribed_screen(t: Translator, changed: bool) -> Screen:
             t.gettext("To stop, type /unsubscribe or press “Stop the news” under /status."),
         ]
     )
-    return Screen(text, _rows(t))
+    return Screen(text, _rows(t, reminder_offer))
 
 
 def unsubscribed_screen(t: Translator, changed: bool) -> Screen:
@@ -71,7 +85,8 @@ async def set_subscription(
         await participants.keep_language(svc.database, user.id, chat.id, t.language)
         forget_reader(context)
         changed = await subscriptions.subscribe(svc.database, user.id, chat.id)
-        screen = subscribed_screen(t, changed)
+        hours = svc.procedure.voting.reminder_hours
+        screen = subscribed_screen(t, changed, reminder_row(t, hours, wanted=False))
     else:
         changed = await subscriptions.unsubscribe(svc.database, chat.id)
         screen = unsubscribed_screen(t, changed)
@@ -103,3 +118,29 @@ async def membership_changed(update: Update, context: ContextTypes.DEFAULT_TYPE)
         return
     if change.new_chat_member.status == ChatMemberStatus.BANNED:
         await subscriptions.mark_blocked(services(context).database, change.chat.id)
+
+
+async def reminder_button(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, wanted: bool
+) -> str | None:
+    """Ask for or stop the reminder; an alert when there is no subscription to attach it to."""
+    svc = services(context)
+    chat = update.effective_chat
+    t = await translator(update, context)
+    changed = await subscriptions.set_reminder(svc.database, chat.id, wanted) if chat else None
+    if changed is None:
+        return t.gettext("Please subscribe to the news first (/subscribe).")
+    hours = svc.procedure.voting.reminder_hours
+    if wanted:
+        text = t.ngettext(
+            "⏰ I will remind you once, %(count)d hour before voting closes, if you have not set "
+            "your priorities in every action field by then.",
+            "⏰ I will remind you once, %(count)d hours before voting closes, if you have not set "
+            "your priorities in every action field by then.",
+            hours,
+        )
+    else:
+        text = t.gettext("🔕 All right, no reminder before voting closes.")
+    rows = [reminder_row(t, hours, wanted), *_rows(t)]
+    await show(update, Screen(text, rows), t, edit=True, context=context)
+    return None

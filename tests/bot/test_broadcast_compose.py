@@ -180,3 +180,26 @@ async def test_staff_list_recent_broadcasts_and_cancel_a_planned_one(staffed):
     staffed.fake.add_user(RESIDENT, language_code="en")
     await staffed.send(RESIDENT, "/broadcasts")
     assert "do not know the command" in last(staffed, RESIDENT)
+
+
+async def test_sent_news_appear_in_status_and_a_phase_change_sets_the_phase(staffed, example):
+    await add_subscribers(staffed, ["en"])
+    await staffed.send(STAFF, "/broadcast")
+    await staffed.send(STAFF, "Die Maßnahmen-Workshops beginnen.")
+    await staffed.send(STAFF, "The measure workshops begin.")
+    await staffed.press(STAFF, encode("compose", "skipall"))
+    await staffed.press(STAFF, encode("compose", "audience-done"))
+    await staffed.press(STAFF, encode("composephase", example.phases[3].id))
+    await staffed.press(STAFF, encode("compose", "now"))
+    await staffed.press(STAFF, encode("compose", "send"))
+    await finished(staffed, 1)
+    staffed.fake.add_user(RESIDENT, language_code="en")
+    await staffed.send(RESIDENT, "/status")
+    status = last(staffed, RESIDENT)
+    assert "The measure workshops begin." in status
+    assert example.phases[3].title["en"] in status
+    assert rows(
+        staffed.database_path, "SELECT value FROM runtime_settings WHERE key = 'phase.current'"
+    ) == [(example.phases[3].id,)]
+    # The author saw one progress message, ending with the final report.
+    assert "finished" in last(staffed)

@@ -81,3 +81,21 @@ async def test_no_reminder_when_voting_is_not_open(running):
     await opt_in(running, users)
     assert await queue_reminder(running.services, now) is None
     assert rows(running.database_path, "SELECT COUNT(*) FROM broadcasts") == [(0,)]
+
+
+async def test_the_reminder_opt_in_sits_next_to_the_subscription(running):
+    resident = 8181
+    running.fake.add_user(resident, language_code="en")
+    await running.send(resident, "/start")
+    # Without a subscription there is nothing to attach the reminder to.
+    await running.press_forged(resident, encode("reminder", "on"))
+    assert "subscribe" in list(running.fake.answered_callbacks.values())[-1].text.lower()
+    await running.send(resident, "/subscribe")
+    await running.press(resident, encode("reminder", "on"))
+    assert "48 hours" in running.fake.last_bot_message(resident).plain_text
+    query = "SELECT reminders FROM subscriptions WHERE chat_id = ?"
+    assert rows(running.database_path, query, (resident,)) == [(1,)]
+    await running.press_forged(resident, encode("reminder", "on"))  # a replay: no change
+    assert rows(running.database_path, query, (resident,)) == [(1,)]
+    await running.press(resident, encode("reminder", "off"))
+    assert rows(running.database_path, query, (resident,)) == [(0,)]
