@@ -216,7 +216,7 @@ async def main() -> None:
     parser.add_argument(
         "--concurrent",
         type=int,
-        help="residents busy at the same moment (default: 5 without latency, 40 with)",
+        help="residents busy at the same moment (default: 5 without latency, 20 with)",
     )
     parser.add_argument("--latency", type=float, action="append", help="seconds; repeatable")
     parser.add_argument(
@@ -232,7 +232,7 @@ async def main() -> None:
     print(f"{args.residents} residents, {len(procedure.fields)} fields, top_n, Python {python}")
     with tempfile.TemporaryDirectory() as folder:
         for latency in latencies:
-            concurrent = args.concurrent or (40 if latency else 5)
+            concurrent = args.concurrent or (20 if latency else 5)
             ours = await bench_bot(procedure, args.residents, concurrent, latency, Path(folder))
             baseline = args.minimal_residents_with_latency if latency else args.residents
             minimal = await bench_minimal(procedure, baseline, concurrent, latency)

@@ -7,6 +7,7 @@ so that staff can fix a file in one go. `coverage` counts translated texts per l
 
 import re
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -113,6 +114,15 @@ class _Reader:
         self.texts.keys[full] = set(text)
         return text
 
+    def entries(
+        self, items: list[Any], name: str, kind: str
+    ) -> Iterator[tuple[str, dict[str, Any], str]]:
+        """Each table of an array with its id; the key names it by id once the id is known."""
+        for index, raw in enumerate(items):
+            table = self.table(raw, f"{name}[{index}]", kind)
+            ident = self.ident(table, f"{name}[{index}]")
+            yield f"{name}[{ident or index}]", table, ident
+
     def unique(self, ids: list[str], where: str) -> None:
         seen: set[str] = set()
         for ident in ids:
@@ -217,11 +227,7 @@ class _Reader:
             self.problem("phases", "expected [[phases]] tables")
             return ()
         result = []
-        for index, raw in enumerate(phases):
-            where = f"phases[{index}]"
-            phase = self.table(raw, where, "phases")
-            ident = self.ident(phase, where)
-            where = f"phases[{ident or index}]"
+        for where, phase, ident in self.entries(phases, "phases", "phases"):
             starts, ends = phase.get("starts"), phase.get("ends")
             if starts is None:
                 self.problem(f"{where}.starts", "missing")
@@ -248,22 +254,15 @@ class _Reader:
             self.problem("fields", "expected at least one [[fields]] table")
             return ()
         result = []
-        for index, raw in enumerate(fields):
-            where = f"fields[{index}]"
-            table = self.table(raw, where, "fields")
-            ident = self.ident(table, where)
-            where = f"fields[{ident or index}]"
+        for where, table, ident in self.entries(fields, "fields", "fields"):
             goals_raw = table.get("goals", [])
             if not isinstance(goals_raw, list) or len(goals_raw) < 2:
                 self.problem(f"{where}.goals", "expected at least two [[fields.goals]] tables")
                 goals_raw = goals_raw if isinstance(goals_raw, list) else []
-            goals = []
-            for goal_index, goal_raw in enumerate(goals_raw):
-                goal_where = f"{where}.goals[{goal_index}]"
-                goal = self.table(goal_raw, goal_where, "goals")
-                goal_id = self.ident(goal, goal_where)
-                goal_where = f"{where}.goals[{goal_id or goal_index}]"
-                goals.append(Goal(id=goal_id, text=self.text(goal, "text", goal_where)))
+            goals = [
+                Goal(id=goal_id, text=self.text(goal, "text", goal_where))
+                for goal_where, goal, goal_id in self.entries(goals_raw, f"{where}.goals", "goals")
+            ]
             self.unique([g.id for g in goals], f"{where}.goals")
             result.append(
                 Field(

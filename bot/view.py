@@ -33,7 +33,9 @@ class Screen:
     rows: Sequence[Sequence[Button]] = field(default_factory=tuple)
 
 
-def _marked(screen: Screen, t: Translator) -> tuple[str, list[list[Button]]]:
+def _marked(screen: Screen, t: Translator) -> tuple[str, Sequence[Sequence[Button]]]:
+    if not t.rtl:
+        return screen.text, screen.rows
     rows = [[Button(t.bidi(b.label), b.kind, b.args) for b in row] for row in screen.rows]
     return t.bidi(screen.text), rows
 

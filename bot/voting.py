@@ -12,7 +12,7 @@ from bot.procedure import Procedure
 from storage import runtime
 from storage.db import Database
 
-OPENS, CLOSES = "voting.opens", "voting.closes"
+OPENS, CLOSES, WINDOW = "voting.opens", "voting.closes", "voting.window"
 
 
 def voter_key(secret: str, user_id: int) -> str:
@@ -46,9 +46,14 @@ class Window:
 async def window(db: Database, procedure: Procedure) -> Window:
     """The window from the procedure file, with the changes staff made at run time."""
     stored = await runtime.get_all(db, "voting.")
-    opens = datetime.fromisoformat(stored[OPENS]) if OPENS in stored else procedure.voting.opens
-    closes = datetime.fromisoformat(stored[CLOSES]) if CLOSES in stored else procedure.voting.closes
-    return Window(opens, closes)
+    key = (stored.get(OPENS), stored.get(CLOSES))
+    cached = db.memo.get(WINDOW)
+    if cached is not None and cached[0] == key:
+        return cached[1]  # read on every vote: parse the stored times once
+    opens = datetime.fromisoformat(key[0]) if key[0] else procedure.voting.opens
+    closes = datetime.fromisoformat(key[1]) if key[1] else procedure.voting.closes
+    db.memo[WINDOW] = (key, Window(opens, closes))
+    return db.memo[WINDOW][1]
 
 
 async def change_window(

@@ -13,6 +13,15 @@ from storage import outbox
 from storage.outbox import Broadcast
 
 
+def _kind(t: Translator, broadcast: Broadcast) -> str:
+    names = {
+        "news": t.gettext("news"),
+        "phase": t.gettext("phase change"),
+        "reminder": t.gettext("reminder"),
+    }
+    return names[broadcast.kind]
+
+
 def _state(t: Translator, broadcast: Broadcast) -> str:
     names = {
         "queued": t.gettext("planned"),
@@ -36,7 +45,7 @@ async def broadcasts_screen(context: ContextTypes.DEFAULT_TYPE, t: Translator) -
                 "#%(id)d %(kind)s, %(state)s: sent %(sent)d, failed %(failed)d, blocked "
                 "%(blocked)d, remaining %(left)d",
                 id=broadcast.id,
-                kind=broadcast.kind,
+                kind=_kind(t, broadcast),
                 state=_state(t, broadcast),
                 sent=counts["sent"],
                 failed=counts["failed"],

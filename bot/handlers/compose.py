@@ -29,7 +29,7 @@ from bot.i18n import Translator, native_name
 from bot.keyboards import CallbackDataError, button, decode
 from bot.services import Services, services, translator
 from bot.view import Screen, escape, show
-from storage import outbox
+from storage import outbox, participants
 
 TEXT, AUDIENCE, KIND, WHEN, PREVIEW = range(5)
 DRAFT = "broadcast_draft"
@@ -297,7 +297,10 @@ async def button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 async def _send(update: Update, context: ContextTypes.DEFAULT_TYPE, t: Translator) -> int:
     svc, draft = services(context), _draft(context)
-    user = update.effective_user
+    user, chat = update.effective_user, update.effective_chat
+    if user is not None and chat is not None:
+        # The progress reports come later, from the worker: in the language used here.
+        await participants.keep_language(svc.database, user.id, chat.id, t.language)
     broadcast_id = await publishing.queue(
         svc.database,
         svc.procedure,
