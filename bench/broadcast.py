@@ -128,6 +128,7 @@ async def run(subscribers: int, rate: float, paid: bool, limit: float | None, la
     ordered = sorted(latencies)
     return {
         "rate": counts["sent"] / seconds,
+        "handled": (counts["sent"] + counts["blocked"] + counts["failed"]) / seconds,
         "seconds": seconds,
         "sent": counts["sent"],
         "blocked": counts["blocked"],
@@ -152,7 +153,8 @@ async def main() -> None:
         )
         print(
             f"  achieved {paced['rate']:.1f} msg/s of {args.rate:g} configured "
-            f"({100 * paced['rate'] / args.rate:.1f} %), {paced['sent']:.0f} sent, "
+            f"({100 * paced['rate'] / args.rate:.1f} %; with the 403s "
+            f"{100 * paced['handled'] / args.rate:.1f} %), {paced['sent']:.0f} sent, "
             f"{paced['blocked']:.0f} blocked, duplicates {paced['duplicates']:.0f}, "
             f"lost {paced['lost']:.0f}, in {paced['seconds']:.0f} s"
         )

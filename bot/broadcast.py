@@ -65,6 +65,8 @@ class BroadcastWorker:
         self._render = render or (lambda written: written)
         self._on_start = on_start  # news into the archive, a phase change: when sending starts
         self._wake = asyncio.Event()
+        self._outcomes: list[tuple[Delivery, str, str | None, asyncio.Future[None]]] = []
+        self._writing = False
         self._task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
@@ -128,14 +130,21 @@ class BroadcastWorker:
             batch = await outbox.pending(self.db, broadcast.id, BATCH)
             if not batch:
                 break
-            tasks = [asyncio.create_task(self._deliver(gate, texts, d)) for d in batch]
-            for task in asyncio.as_completed(tasks):
-                await task
+            tasks = []
+            for first in range(0, len(batch), self.in_flight):
+                chunk = batch[first : first + self.in_flight]
+                for _ in chunk:  # a slot frees when a message's outcome is written
+                    await gate.acquire()
+                claimed = await outbox.claim_many(self.db, chunk)
+                for _ in range(len(chunk) - len(claimed)):  # cancelled meanwhile
+                    gate.release()
+                tasks += [asyncio.create_task(self._deliver(gate, texts, d)) for d in claimed]
                 if self._progress is not None and clock() - last_report >= 3.0:
                     last_report = clock()
                     counts = await outbox.counts(self.db, broadcast.id)
                     rate = (counts["sent"] - sent_before) / max(clock() - started, 1e-6)
                     await self._report(current, counts, rate, final=False)
+            await asyncio.gather(*tasks)
         await outbox.finish(self.db, broadcast.id)
         final = await outbox.get(self.db, broadcast.id) or broadcast
         counts = await outbox.counts(self.db, broadcast.id)
@@ -155,37 +164,60 @@ class BroadcastWorker:
     async def _deliver(
         self, gate: asyncio.Semaphore, texts: dict[str, str], item: Delivery
     ) -> None:
-        async with gate:
-            await self.budget.take()
-            if not await outbox.claim(self.db, item):
-                return  # cancelled meanwhile
+        """Send one claimed delivery and write its outcome; its slot frees only then, so the
+        messages that may arrive twice after a crash are never more than `in_flight`."""
+        try:
+            state, error = await self._send_one(texts, item)
+            await self._settle(item, state, error)
+        finally:
+            gate.release()
+
+    async def _send_one(self, texts: dict[str, str], item: Delivery) -> tuple[str, str | None]:
+        await self.budget.take()
+        text = texts.get(item.language) or next(iter(texts.values()))
+        try:
+            await self.bot.send_message(
+                item.chat_id,
+                text,
+                parse_mode=ParseMode.HTML,
+                allow_paid_broadcast=True if self.paid else None,
+            )
+        except RetryAfter as exc:
+            seconds = exc.retry_after
+            wait = seconds.total_seconds() if isinstance(seconds, timedelta) else seconds
+            self.budget.pause(float(wait))
+            return "pending", "RetryAfter"
+        except Forbidden as exc:
+            return "blocked", exc.message
+        except BadRequest as exc:
+            gone = any(reason in exc.message.lower() for reason in GONE)
+            return ("blocked" if gone else "failed"), exc.message
+        except NetworkError as exc:  # includes TimedOut
             attempts = item.attempts + 1
-            text = texts.get(item.language) or next(iter(texts.values()))
+            if attempts >= MAX_ATTEMPTS:
+                return "failed", f"{type(exc).__name__}: {exc}"
+            await asyncio.sleep(min(30.0, 0.2 * 2**attempts))
+            return "pending", type(exc).__name__
+        return "sent", None
+
+    async def _settle(self, item: Delivery, state: str, error: str | None) -> None:
+        """Write an outcome at once. Outcomes that arrive while one write runs are written
+        together by the next one (one transaction for many, at a thousand messages a second)."""
+        done = asyncio.get_running_loop().create_future()
+        self._outcomes.append((item, state, error, done))
+        if not self._writing:
+            self._writing = True
             try:
-                await self.bot.send_message(
-                    item.chat_id,
-                    text,
-                    parse_mode=ParseMode.HTML,
-                    allow_paid_broadcast=True if self.paid else None,
-                )
-            except RetryAfter as exc:
-                seconds = exc.retry_after
-                wait = seconds.total_seconds() if isinstance(seconds, timedelta) else seconds
-                self.budget.pause(float(wait))
-                await outbox.settle(self.db, item, "pending", "RetryAfter")
-                return
-            except Forbidden as exc:
-                await outbox.settle(self.db, item, "blocked", exc.message)
-                return
-            except BadRequest as exc:
-                gone = any(reason in exc.message.lower() for reason in GONE)
-                await outbox.settle(self.db, item, "blocked" if gone else "failed", exc.message)
-                return
-            except NetworkError as exc:  # includes TimedOut
-                if attempts >= MAX_ATTEMPTS:
-                    await outbox.settle(self.db, item, "failed", f"{type(exc).__name__}: {exc}")
-                    return
-                await asyncio.sleep(min(30.0, 0.2 * 2**attempts))
-                await outbox.settle(self.db, item, "pending", type(exc).__name__)
-                return
-            await outbox.settle(self.db, item, "sent")
+                while self._outcomes:
+                    batch, self._outcomes = self._outcomes, []
+                    try:
+                        await outbox.settle_many(self.db, [(d, s, e) for d, s, e, _ in batch])
+                    except Exception as exc:
+                        for *_, waiting in batch:
+                            waiting.set_exception(exc)
+                        continue
+                    for *_, waiting in batch:
+                        waiting.set_result(None)
+            finally:
+                self._writing = False
+        await done

@@ -151,6 +151,11 @@ class Database:
             cursor = await self._connection.execute(sql, tuple(params))
             return cursor.rowcount
 
+    async def write_returning(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
+        """Like `write`, for a statement with RETURNING: the rows it changed."""
+        async with self._write_lock:
+            return list(await self._connection.execute_fetchall(sql, tuple(params)))
+
     async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
         """One row of a read query, or None."""
         rows = await self.fetchall(sql, params)

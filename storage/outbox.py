@@ -203,36 +203,35 @@ async def pending(db: Database, broadcast_id: int, limit: int) -> list[Delivery]
     return [Delivery(*row) for row in rows]
 
 
-async def claim(db: Database, delivery: Delivery) -> bool:
-    """Mark a delivery as handed to Telegram; False if it is no longer pending (cancelled)."""
-    changed = await db.write(
+async def claim_many(db: Database, deliveries: list[Delivery]) -> list[Delivery]:
+    """Claim several deliveries of one broadcast in one statement; those still pending."""
+    if not deliveries:
+        return []
+    marks = ",".join("?" * len(deliveries))
+    rows = await db.write_returning(
         "UPDATE deliveries SET state = 'sending', attempts = attempts + 1, updated_at = ? "
-        "WHERE broadcast_id = ? AND chat_id = ? AND state = 'pending'",
-        (now(), delivery.broadcast_id, delivery.chat_id),
+        f"WHERE broadcast_id = ? AND state = 'pending' AND chat_id IN ({marks}) "
+        "RETURNING chat_id",
+        (now(), deliveries[0].broadcast_id, *(d.chat_id for d in deliveries)),
     )
-    return changed == 1
+    claimed = {row[0] for row in rows}
+    return [d for d in deliveries if d.chat_id in claimed]
 
 
-async def settle(db: Database, delivery: Delivery, state: str, error: str | None = None) -> None:
-    """Record the outcome of one claimed delivery: sent, failed, blocked, or pending (retry).
-
-    A blocked or vanished chat also ends its subscription in the same transaction.
-    """
+async def settle_many(db: Database, outcomes: list[tuple[Delivery, str, str | None]]) -> None:
+    """Record the outcomes of claimed deliveries in one transaction: sent, failed, blocked
+    (which also ends the subscription), or pending again (to be retried)."""
     stamp = now()
-    settle_sql = (
-        "UPDATE deliveries SET state = ?, last_error = ?, updated_at = ? "
-        "WHERE broadcast_id = ? AND chat_id = ? AND state = 'sending'"
-    )
-    params = (state, error, stamp, delivery.broadcast_id, delivery.chat_id)
-    if state != "blocked":
-        await db.write(settle_sql, params)  # one statement: a whole change by itself
-        return
     async with db.transaction() as connection:
-        await connection.execute(settle_sql, params)
-        if state == "blocked":
-            await connection.execute(
-                "UPDATE subscriptions SET active = 0, blocked_at = ? WHERE chat_id = ?",
-                (stamp, delivery.chat_id),
+        await connection.executemany(
+            "UPDATE deliveries SET state = ?, last_error = ?, updated_at = ? "
+            "WHERE broadcast_id = ? AND chat_id = ? AND state = 'sending'",
+            [(state, error, stamp, d.broadcast_id, d.chat_id) for d, state, error in outcomes],
+        )
+        blocked = [(stamp, d.chat_id) for d, state, _ in outcomes if state == "blocked"]
+        if blocked:
+            await connection.executemany(
+                "UPDATE subscriptions SET active = 0, blocked_at = ? WHERE chat_id = ?", blocked
             )
 
 

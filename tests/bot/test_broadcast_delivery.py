@@ -158,9 +158,9 @@ async def test_claims_left_by_a_crash_are_sent_again_on_start(settings, example)
         await outbox.start(db, broadcast_id, late=False)
         (one, two, _) = await outbox.pending(db, broadcast_id, 10)
         # The crash: one message was confirmed sent, one was handed over and not confirmed.
-        await outbox.claim(db, one)
-        await outbox.settle(db, one, "sent")
-        await outbox.claim(db, two)
+        await outbox.claim_many(db, [one])
+        await outbox.settle_many(db, [(one, "sent", None)])
+        await outbox.claim_many(db, [two])
     second = EmulatedBot(settings, example)
     for user in users:
         second.fake.add_user(user)
