@@ -54,7 +54,9 @@ async def residents_while(bot: EmulatedBot, running: asyncio.Event, latencies: l
     """Residents who are not subscribers tap through the menu and ask for /help meanwhile."""
 
     async def one(user: int) -> None:
+        jitter = random.Random(user)  # people do not act in step
         bot.fake.add_user(user, language_code="en")
+        await asyncio.sleep(jitter.uniform(0, 2))
         await bot.send(user, "/start")
         step = 0
         while running.is_set():
@@ -70,7 +72,7 @@ async def residents_while(bot: EmulatedBot, running: asyncio.Event, latencies: l
                     await bot.press(user, wanted)
             latencies.append(time.perf_counter() - started)
             step += 1
-            await asyncio.sleep(1.0)
+            await asyncio.sleep(jitter.uniform(0.5, 1.5))
 
     await asyncio.gather(*(one(FIRST - 1 - n) for n in range(RESIDENTS)))
 
@@ -78,7 +80,7 @@ async def residents_while(bot: EmulatedBot, running: asyncio.Event, latencies: l
 async def storms(fake: FakeTelegram, running: asyncio.Event) -> None:
     """A 429 (retry after 1 s) now and then, as a busy Telegram sends them."""
     while running.is_set():
-        await asyncio.sleep(30.0)
+        await asyncio.sleep(60.0)
         fake.inject_error("sendMessage", 429, "Too Many Requests: retry after 1", retry_after=1)
 
 
@@ -125,6 +127,7 @@ async def run(subscribers: int, rate: float, paid: bool, limit: float | None, la
         if record.ok and isinstance(chat, int) and chat >= FIRST:
             per_chat[chat] = per_chat.get(chat, 0) + 1
     expected = {u for u, _ in people} - blocked
+    floods = sum(1 for r in fake.calls("sendMessage") if r.status == 429)
     ordered = sorted(latencies)
     return {
         "rate": counts["sent"] / seconds,
@@ -136,6 +139,7 @@ async def run(subscribers: int, rate: float, paid: bool, limit: float | None, la
         "lost": len(expected - set(per_chat)),
         "p95": ordered[int(0.95 * len(ordered))] * 1000 if ordered else 0.0,
         "replies": len(ordered),
+        "floods": floods,
     }
 
 
@@ -149,7 +153,7 @@ async def main() -> None:
         paced = await run(args.subscribers, args.rate, False, 30.0, 0.05, True, Path(folder))
         print(
             f"{args.subscribers} subscribers, 8 languages, emulator 30 msg/s + 50 ms, 1 % blocked,"
-            f" a 429 every 30 s, {RESIDENTS} residents using the bot meanwhile"
+            f" a 429 every 60 s, {RESIDENTS} residents using the bot meanwhile"
         )
         print(
             f"  achieved {paced['rate']:.1f} msg/s of {args.rate:g} configured "
@@ -158,6 +162,7 @@ async def main() -> None:
             f"{paced['blocked']:.0f} blocked, duplicates {paced['duplicates']:.0f}, "
             f"lost {paced['lost']:.0f}, in {paced['seconds']:.0f} s"
         )
+        print(f"  429 answers from the emulator: {paced['floods']:.0f}")
         print(
             f"  residents' replies meanwhile: p95 {paced['p95']:.0f} ms over {paced['replies']:.0f}"
         )

@@ -59,6 +59,8 @@ class BroadcastWorker:
     ) -> None:
         self.bot, self.db, self.budget, self.paid = bot, db, budget, paid
         self.in_flight = in_flight_for(budget.rate)
+        # Claimed per statement: a second's worth at most, so that a cancel takes effect soon.
+        self.claim_ahead = max(self.in_flight, min(64, math.ceil(budget.rate / 2)))
         self._progress = progress  # staff's progress message: (broadcast, counts, rate, final)
         self._tick = tick  # called every round, e.g. to queue the voting reminder
         # The texts staff wrote -> the message for every language (notes for untranslated).
@@ -130,15 +132,17 @@ class BroadcastWorker:
             batch = await outbox.pending(self.db, broadcast.id, BATCH)
             if not batch:
                 break
-            tasks = []
-            for first in range(0, len(batch), self.in_flight):
-                chunk = batch[first : first + self.in_flight]
-                for _ in chunk:  # a slot frees when a message's outcome is written
+            tasks: list[asyncio.Task[None]] = []
+            for first in range(0, len(batch), self.claim_ahead):
+                # Claiming is not sending: claimed messages that never left go back to pending
+                # after a crash. So a chunk is claimed ahead in one statement, and each message
+                # then waits for a slot (a slot frees when a message's outcome is written).
+                claimed = await outbox.claim_many(self.db, batch[first : first + self.claim_ahead])
+                if await self._cancelled(broadcast.id, claimed):
+                    break
+                for item in claimed:
                     await gate.acquire()
-                claimed = await outbox.claim_many(self.db, chunk)
-                for _ in range(len(chunk) - len(claimed)):  # cancelled meanwhile
-                    gate.release()
-                tasks += [asyncio.create_task(self._deliver(gate, texts, d)) for d in claimed]
+                    tasks.append(asyncio.create_task(self._deliver(gate, texts, item)))
                 if self._progress is not None and clock() - last_report >= 3.0:
                     last_report = clock()
                     counts = await outbox.counts(self.db, broadcast.id)
@@ -150,6 +154,14 @@ class BroadcastWorker:
         counts = await outbox.counts(self.db, broadcast.id)
         rate = (counts["sent"] - sent_before) / max(clock() - started, 1e-6)
         await self._report(final, counts, rate, final=True)
+
+    async def _cancelled(self, broadcast_id: int, claimed: list[Delivery]) -> bool:
+        """True when staff cancelled meanwhile; the claimed messages are then not sent."""
+        current = await outbox.get(self.db, broadcast_id)
+        if current is not None and current.state != "cancelled":
+            return False
+        await outbox.settle_many(self.db, [(item, "cancelled", None) for item in claimed])
+        return True
 
     async def _report(
         self, broadcast: Broadcast, counts: dict[str, int], rate: float, final: bool

@@ -44,7 +44,9 @@ class SendBudget:
     def __init__(self, rate: float, ceiling: float = 30.0) -> None:
         self.rate = rate
         self._own = _Bucket(rate)
-        self._shared = _Bucket(max(rate, ceiling))
+        # A little below the ceiling: Telegram counts in a sliding window, and a full bucket
+        # plus a full second at the ceiling would cross it.
+        self._shared = _Bucket(max(rate, ceiling * 0.9))
         self._paused_until = 0.0
 
     def note_interactive(self) -> None:
