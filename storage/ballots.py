@@ -105,6 +105,33 @@ class _Change:
             )
 
 
+def _refusal(chosen: dict[str, int], goal_id: str, weight: int,
+             max_goals: int | None, max_total: int | None) -> Outcome | None:  # fmt: skip
+    """UNCHANGED or LIMIT when setting the weight would not change the ballot, else None."""
+    if chosen.get(goal_id, 0) == weight:
+        return Outcome.UNCHANGED
+    others = {g: w for g, w in chosen.items() if g != goal_id}
+    if weight > 0 and (
+        (max_goals is not None and len(others) + 1 > max_goals)
+        or (max_total is not None and sum(others.values()) + weight > max_total)
+    ):
+        return Outcome.LIMIT
+    return None
+
+
+# One statement that sets a weight only if the limits still hold: SQLite runs it atomically,
+# so racing taps can never pass N goals or P points, with or without a transaction around it.
+_GUARDED_SET = (
+    "INSERT INTO ballots (voter_key, field_id, goal_id, weight) SELECT ?1, ?2, ?3, ?4 WHERE "
+    "(SELECT COUNT(*) FROM ballots WHERE voter_key = ?1 AND field_id = ?2 AND goal_id != ?3) < ?5 "
+    "AND (SELECT COALESCE(SUM(weight), 0) FROM ballots WHERE voter_key = ?1 AND field_id = ?2 "
+    "AND goal_id != ?3) + ?4 <= ?6 "
+    "ON CONFLICT (voter_key, field_id, goal_id) DO UPDATE SET weight = excluded.weight"
+)
+_UNSET = "DELETE FROM ballots WHERE voter_key = ? AND field_id = ? AND goal_id = ?"
+_NO_LIMIT = 1 << 30
+
+
 async def set_weight(
     db: Database,
     voter_key: str,
@@ -118,37 +145,42 @@ async def set_weight(
     max_total: int | None = None,
 ) -> tuple[Outcome, Ballot]:
     """Set one goal's weight (0 removes it), within at most `max_goals` chosen goals and at
-    most `max_total` weight in the field. One transaction; over a limit nothing changes.
-    Returns what happened and the ballot as it now is."""
-    async with db.transaction() as connection:
-        change = _Change(db, connection, voter_key)
-        current, stored_language = await change.read()
-        chosen = current.chosen(field_id)
-        if chosen.get(goal_id, 0) == weight:
-            return Outcome.UNCHANGED, current
-        others = {g: w for g, w in chosen.items() if g != goal_id}
-        if weight > 0 and (
-            (max_goals is not None and len(others) + 1 > max_goals)
-            or (max_total is not None and sum(others.values()) + weight > max_total)
-        ):
-            return Outcome.LIMIT, current
-        await change.prepare(language, stored_language, rules)
-        if field_id in current.abstained:
-            await change.write(
-                "DELETE FROM abstentions WHERE voter_key = ? AND field_id = ?",
-                (voter_key, field_id),
-            )
+    most `max_total` weight in the field; over a limit nothing changes. Returns what happened
+    and the ballot as it now is.
+
+    The usual tap (a known voter, no "no preference" to undo) is one guarded statement, its
+    own transaction; anything else (first vote, undoing "no preference") one transaction."""
+    current, stored_language = _ballot(await db.fetchall(_READ, (voter_key,)))
+    chosen = current.chosen(field_id)
+    refused = _refusal(chosen, goal_id, weight, max_goals, max_total)
+    if refused is not None:
+        return refused, current
+    limits = (max_goals or _NO_LIMIT, max_total or _NO_LIMIT)
+    if stored_language == language and field_id not in current.abstained and FROZEN in db.memo:
         if weight > 0:
-            await change.write(
-                "INSERT INTO ballots (voter_key, field_id, goal_id, weight) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (voter_key, field_id, goal_id) DO UPDATE SET weight = excluded.weight",
-                (voter_key, field_id, goal_id, weight),
-            )
+            landed = await db.write(_GUARDED_SET, (voter_key, field_id, goal_id, weight, *limits))
+            if not landed:  # a racing tap got there first: report the ballot as it is now
+                return Outcome.LIMIT, await ballot(db, voter_key)
         else:
-            await change.write(
-                "DELETE FROM ballots WHERE voter_key = ? AND field_id = ? AND goal_id = ?",
-                (voter_key, field_id, goal_id),
-            )
+            await db.write(_UNSET, (voter_key, field_id, goal_id))
+    else:
+        async with db.transaction() as connection:
+            change = _Change(db, connection, voter_key)
+            current, stored_language = await change.read()
+            chosen = current.chosen(field_id)
+            refused = _refusal(chosen, goal_id, weight, max_goals, max_total)
+            if refused is not None:
+                return refused, current
+            await change.prepare(language, stored_language, rules)
+            if field_id in current.abstained:
+                await change.write(
+                    "DELETE FROM abstentions WHERE voter_key = ? AND field_id = ?",
+                    (voter_key, field_id),
+                )
+            if weight > 0:
+                await change.write(_GUARDED_SET, (voter_key, field_id, goal_id, weight, *limits))
+            else:
+                await change.write(_UNSET, (voter_key, field_id, goal_id))
     current.abstained.discard(field_id)
     if weight > 0:
         current.weights.setdefault(field_id, {})[goal_id] = weight
