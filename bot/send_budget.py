@@ -46,7 +46,7 @@ class SendBudget:
         self._own = _Bucket(rate)
         # A little below the ceiling: Telegram counts in a sliding window, and a full bucket
         # plus a full second at the ceiling would cross it.
-        self._shared = _Bucket(max(rate, ceiling * 0.9))
+        self._shared = _Bucket(max(rate, ceiling * 0.95))
         self._paused_until = 0.0
 
     def note_interactive(self) -> None:
