@@ -17,7 +17,6 @@ import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from telegram import InlineKeyboardMarkup, Update
@@ -32,7 +31,7 @@ from bot.keyboards import encode, markup
 from bot.procedure import Procedure
 from bot.procedure_file import load_procedure
 from bot.resources import example_procedure, locales_dir
-from bot.voting import change_window
+from bot.voting import open_for
 from storage.ballots import Ballot
 
 FIRST_USER = 100_000
@@ -128,11 +127,7 @@ async def bench_bot(
     bot = EmulatedBot(settings, procedure, fake, observer=record)
     run = Run(f"participation-bot{label(latency)}")
     async with bot:
-        now = datetime.now(UTC)
-        await change_window(
-            bot.services.database, None, "bench", opens=now - timedelta(hours=1),
-            closes=now + timedelta(days=1),
-        )  # fmt: skip
+        await open_for(bot.services.database, 1, "bench")
         started = time.perf_counter()
         await in_turns(residents, concurrent, lambda uid: resident(bot, procedure, uid, run))
         run.seconds = time.perf_counter() - started

@@ -12,7 +12,6 @@ import secrets
 import sys
 import tempfile
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
@@ -21,7 +20,7 @@ from bot.emulated import EmulatedBot
 from bot.emulator import render_message
 from bot.logs import setup_logging
 from bot.procedure_file import load_procedure
-from bot.voting import change_window
+from bot.voting import open_for
 from storage.db import check_version
 
 DEMO_USER = 1001
@@ -115,14 +114,7 @@ def demo(settings: Settings, *, user_language: str | None = "en") -> int:
         async def main() -> None:
             async with bot:
                 # The demo's voting window is open for a month from now, whatever the file says.
-                now = datetime.now(UTC)
-                await change_window(
-                    bot.services.database,
-                    None,
-                    "demo.open",
-                    opens=now - timedelta(minutes=1),
-                    closes=now + timedelta(days=30),
-                )
+                await open_for(bot.services.database, 30, "demo.open")
                 await _chat(bot, sys.stdin, sys.stdout)
 
         asyncio.run(main())

@@ -4,7 +4,7 @@ import hashlib
 import hmac
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from enum import Enum
 from pathlib import Path
 
@@ -84,6 +84,14 @@ class RulesChangedError(RuntimeError):
             "votes exist, and the procedure file changed the rules voters were given; the bot "
             f"will not start (restore the previous file, or use a new database):\n{lines}"
         )
+
+
+async def open_for(db: Database, days: int, action: str, actor_id: int | None = None) -> None:
+    """Open voting now for `days` days (the demo, tests and benchmarks need an open window)."""
+    now = datetime.now(UTC)
+    await change_window(
+        db, actor_id, action, opens=now - timedelta(minutes=1), closes=now + timedelta(days=days)
+    )
 
 
 def rules_of(procedure: Procedure) -> dict[str, object]:

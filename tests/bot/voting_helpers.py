@@ -1,12 +1,11 @@
 """Helpers for the voting stories: open the window, agree, read buttons and the database."""
 
 import sqlite3
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.emulated import EmulatedBot
 from bot.keyboards import encode
-from bot.voting import change_window
+from bot.voting import open_for
 
 
 def buttons(message) -> list[tuple[str, str]]:
@@ -16,14 +15,7 @@ def buttons(message) -> list[tuple[str, str]]:
 
 
 async def open_window(bot: EmulatedBot, days: int = 30) -> None:
-    now = datetime.now(UTC)
-    await change_window(
-        bot.services.database,
-        None,
-        "test.open",
-        opens=now - timedelta(hours=1),
-        closes=now + timedelta(days=days),
-    )
+    await open_for(bot.services.database, days, "test.open")
 
 
 async def agree(bot: EmulatedBot, user_id: int, language: str = "en") -> None:
