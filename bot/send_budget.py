@@ -22,48 +22,60 @@ NEW_MESSAGE_METHODS = frozenset(
 )
 
 
-class _Pace:
-    """The earliest moment the next message may go at `rate` a second (a virtual clock: each
-    caller reserves its own moment, so waiting senders wake one by one, not all at once)."""
+class _Bucket:
+    """Tokens refilled at `rate` a second, at most 50 ms worth in reserve."""
 
     def __init__(self, rate: float) -> None:
-        self.interval = 1.0 / rate
-        self.next = 0.0
+        self.rate = rate
+        self.capacity = max(1.0, rate * 0.05)
+        self.tokens = self.capacity
+        self._stamp = time.monotonic()
 
-    def reserve(self, moment: float) -> None:
-        self.next = max(moment, self.next) + self.interval
+    def refill(self) -> None:
+        moment = time.monotonic()
+        self.tokens = min(self.capacity, self.tokens + (moment - self._stamp) * self.rate)
+        self._stamp = moment
 
 
 class SendBudget:
     """Broadcasts at most `rate` a second, and together with residents' replies at most
-    `ceiling` (Telegram's limit): replies use up the shared pace and never wait."""
+    `ceiling` (Telegram's limit): replies take from the shared bucket and never wait."""
 
     def __init__(self, rate: float, ceiling: float = 30.0) -> None:
         self.rate = rate
-        self._own = _Pace(rate)
-        # A little below the ceiling: Telegram counts in a sliding window.
-        self._shared = _Pace(max(rate, ceiling * 0.95))
+        self._own = _Bucket(rate)
+        # A little below the ceiling: Telegram counts in a sliding window, and a full bucket
+        # plus a full second at the ceiling would cross it.
+        self._shared = _Bucket(max(rate, ceiling * 0.95))
         self._paused_until = 0.0
 
     def note_interactive(self) -> None:
         """A reply to a resident went out: it uses Telegram's budget, and never waits."""
-        self._shared.reserve(time.monotonic())
+        self._shared.refill()
+        self._shared.tokens -= 1
 
     def pause(self, seconds: float) -> None:
         """Telegram asked to wait (RetryAfter): no broadcast message before then."""
         self._paused_until = max(self._paused_until, time.monotonic() + seconds)
 
     async def take(self) -> None:
-        """Wait for this message's moment (reserved now, in arrival order)."""
+        """Wait until a broadcast message may go out, then use one token."""
         while True:
-            now = time.monotonic()
-            moment = max(now, self._paused_until, self._own.next, self._shared.next)
-            self._own.reserve(moment)
-            self._shared.reserve(moment)
-            if moment > now:
-                await asyncio.sleep(moment - now)
-            if time.monotonic() >= self._paused_until:
-                return  # a pause that began while waiting sends this message to the back
+            moment = time.monotonic()
+            if moment < self._paused_until:
+                await asyncio.sleep(self._paused_until - moment)
+                continue
+            self._own.refill()
+            self._shared.refill()
+            if self._own.tokens >= 1 and self._shared.tokens >= 1:
+                self._own.tokens -= 1
+                self._shared.tokens -= 1
+                return
+            wait = max(
+                (1 - self._own.tokens) / self._own.rate,
+                (1 - self._shared.tokens) / self._shared.rate,
+            )
+            await asyncio.sleep(max(wait, 0.001))
 
 
 class BudgetedRequest(BaseRequest):
