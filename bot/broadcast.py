@@ -125,50 +125,35 @@ class BroadcastWorker:
         clock = asyncio.get_running_loop().time
         started, last_report = clock(), 0.0
         sent_before = (await outbox.counts(self.db, broadcast.id))["sent"]  # after a restart
-        running: set[asyncio.Task[None]] = set()
         while True:
             current = await outbox.get(self.db, broadcast.id)
             if current is None or current.state == "cancelled":
                 break
             batch = await outbox.pending(self.db, broadcast.id, BATCH)
             if not batch:
-                if not running:
-                    break
-                # Messages still in flight may come back as pending (retries): wait, look again.
-                await asyncio.wait(running)
-                continue
+                break
+            tasks: list[asyncio.Task[None]] = []
             for first in range(0, len(batch), self.claim_ahead):
                 # Claiming is not sending: claimed messages that never left go back to pending
                 # after a crash. So a chunk is claimed ahead in one statement, and each message
                 # then waits for a slot (a slot frees when a message's outcome is written).
-                # The next batch is fetched while this one is still in flight: no draining.
                 claimed = await outbox.claim_many(self.db, batch[first : first + self.claim_ahead])
                 if await self._cancelled(broadcast.id, claimed):
                     break
                 for item in claimed:
                     await gate.acquire()
-                    task = asyncio.create_task(self._deliver(gate, texts, item))
-                    running.add(task)
-                    task.add_done_callback(self._finished)
-                    task.add_done_callback(running.discard)
+                    tasks.append(asyncio.create_task(self._deliver(gate, texts, item)))
                 if self._progress is not None and clock() - last_report >= 3.0:
                     last_report = clock()
                     counts = await outbox.counts(self.db, broadcast.id)
                     rate = (counts["sent"] - sent_before) / max(clock() - started, 1e-6)
                     await self._report(current, counts, rate, final=False)
-        if running:
-            await asyncio.wait(running)
+            await asyncio.gather(*tasks)
         await outbox.finish(self.db, broadcast.id)
         final = await outbox.get(self.db, broadcast.id) or broadcast
         counts = await outbox.counts(self.db, broadcast.id)
         rate = (counts["sent"] - sent_before) / max(clock() - started, 1e-6)
         await self._report(final, counts, rate, final=True)
-
-    @staticmethod
-    def _finished(task: asyncio.Task[None]) -> None:
-        # Telegram's errors are outcomes; anything else (e.g. the database) is logged here.
-        if not task.cancelled() and task.exception() is not None:
-            log.error("a delivery failed: %s", type(task.exception()).__name__)
 
     async def _cancelled(self, broadcast_id: int, claimed: list[Delivery]) -> bool:
         """True when staff cancelled meanwhile; the claimed messages are then not sent."""
