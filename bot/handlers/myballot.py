@@ -107,6 +107,17 @@ def ranking_screen(t: Translator, procedure: Procedure, ballot: Ballot) -> Scree
     return Screen("\n".join(lines), rows)
 
 
+async def show_closed(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, t: Translator, current: Window, *,
+    edit: bool,
+) -> None:  # fmt: skip
+    """After the close: the resident's ballot read-only (the menu and /myballot both end here)."""
+    svc = services(context)
+    ballot = await ballots.ballot(svc.database, key_of(svc, update))
+    screen = closed_screen(t, svc.procedure, current, ballot)
+    await show(update, screen, t, edit=edit, context=context)
+
+
 async def myballot(
     update: Update, context: ContextTypes.DEFAULT_TYPE, *, edit: bool = False
 ) -> None:
@@ -114,12 +125,10 @@ async def myballot(
     svc = services(context)
     t = await translator(update, context)
     current = await window(svc.database, svc.procedure)
-    ballot = await ballots.ballot(svc.database, key_of(svc, update))
     if current.state() is WindowState.CLOSED:
-        await show(
-            update, closed_screen(t, svc.procedure, current, ballot), t, edit=edit, context=context
-        )
+        await show_closed(update, context, t, current, edit=edit)
         return
+    ballot = await ballots.ballot(svc.database, key_of(svc, update))
     can_change = current.state() is WindowState.OPEN
     await show(
         update, myballot_screen(t, svc.procedure, ballot, can_change), t, edit=edit, context=context

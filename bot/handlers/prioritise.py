@@ -9,7 +9,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.handlers.menu import back_to_menu, menu_rows
-from bot.handlers.myballot import closed_screen
+from bot.handlers.myballot import show_closed
 from bot.handlers.voter import key_of, refusal
 from bot.i18n import Translator
 from bot.keyboards import Button, button
@@ -163,10 +163,7 @@ async def open_voting(
         text = t.gettext("Voting opens on %(date)s.", date=t.datetime(current.opens))
         await show(update, Screen(text, [back_to_menu(t)]), t, edit=edit, context=context)
     elif state is WindowState.CLOSED:
-        ballot = await ballots.ballot(svc.database, key_of(svc, update))
-        await show(
-            update, closed_screen(t, svc.procedure, current, ballot), t, edit=edit, context=context
-        )
+        await show_closed(update, context, t, current, edit=edit)
     elif not (await reader(update, context)).consented:
         await show(update, consent_screen(t), t, edit=edit, context=context)
     else:
