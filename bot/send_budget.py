@@ -44,10 +44,14 @@ class SendBudget:
     def __init__(self, rate: float, ceiling: float = 30.0) -> None:
         self.rate = rate
         self._own = _Bucket(rate)
-        # A little below the ceiling: Telegram counts in a sliding window, and a full bucket
-        # plus a full second at the ceiling would cross it.
-        self._shared = _Bucket(max(rate, ceiling * 0.95))
+        # A little below the ceiling, whatever rate was configured: Telegram counts in a sliding
+        # window, and a full bucket plus a full second at the ceiling would cross it (a 429
+        # then stops every message for a second or more).
+        self._shared = _Bucket(ceiling * 0.95)
         self._paused_until = 0.0
+        # One waiter at a time, in the order they came: at hundreds of messages a second a
+        # crowd of sleepers polling the clock costs more than the sending.
+        self._turn = asyncio.Lock()
 
     def note_interactive(self) -> None:
         """A reply to a resident went out: it uses Telegram's budget, and never waits."""
@@ -60,22 +64,23 @@ class SendBudget:
 
     async def take(self) -> None:
         """Wait until a broadcast message may go out, then use one token."""
-        while True:
-            moment = time.monotonic()
-            if moment < self._paused_until:
-                await asyncio.sleep(self._paused_until - moment)
-                continue
-            self._own.refill()
-            self._shared.refill()
-            if self._own.tokens >= 1 and self._shared.tokens >= 1:
-                self._own.tokens -= 1
-                self._shared.tokens -= 1
-                return
-            wait = max(
-                (1 - self._own.tokens) / self._own.rate,
-                (1 - self._shared.tokens) / self._shared.rate,
-            )
-            await asyncio.sleep(max(wait, 0.001))
+        async with self._turn:
+            while True:
+                moment = time.monotonic()
+                if moment < self._paused_until:
+                    await asyncio.sleep(self._paused_until - moment)
+                    continue
+                self._own.refill()
+                self._shared.refill()
+                if self._own.tokens >= 1 and self._shared.tokens >= 1:
+                    self._own.tokens -= 1
+                    self._shared.tokens -= 1
+                    return
+                wait = max(
+                    (1 - self._own.tokens) / self._own.rate,
+                    (1 - self._shared.tokens) / self._shared.rate,
+                )
+                await asyncio.sleep(max(wait, 0.001))
 
 
 class BudgetedRequest(BaseRequest):

@@ -1,6 +1,9 @@
 """The outbox worker delivers every broadcast exactly once per subscriber, at Telegram's pace,
 through blocks, flood limits, timeouts, cancellation and restarts."""
 
+import sqlite3
+from contextlib import closing
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from broadcast_helpers import add_subscribers, finished, received
@@ -89,6 +92,19 @@ async def test_a_429_storm_pauses_the_worker_and_nobody_is_skipped_or_sent_twice
     assert len(storm) == 4
 
 
+async def test_a_rate_set_at_telegrams_limit_stays_under_it(settings, example):
+    """BOT_BROADCAST_RATE=30 on the free tier: the worker keeps 5 % below Telegram's 30/s
+    (counted over any second), so Telegram never answers with a flood limit."""
+    bot = EmulatedBot(replace(settings, broadcast_rate=30.0), example)
+    bot.fake.rate_limit = 30.0
+    async with bot:
+        users = await add_subscribers(bot, ["de"] * 75)
+        await finished(bot, await queue(bot), timeout=30)
+        sends = bot.fake.calls("sendMessage")
+    assert [len(received(bot, user)) for user in users] == [1] * 75
+    assert [r.status for r in sends if r.status != 200] == []
+
+
 async def test_timeouts_are_retried_with_backoff_then_delivered(running):
     users = await add_subscribers(running, ["en"] * 3)
     running.fake.inject_timeout("sendMessage", times=2, chat_id=users[0])
@@ -144,6 +160,29 @@ async def test_a_broadcast_due_while_the_bot_was_down_is_sent_on_start_and_marke
         done = await finished(second, broadcast_id)
     assert done.late and done.state == "done"
     assert all(len(received(second, user)) == 1 for user in users)
+
+
+async def test_at_any_moment_at_most_one_message_is_with_telegram_and_not_yet_recorded(running):
+    """The crash window, watched from Telegram's side: each time a message arrives, the chats
+    that have it while the outbox still says 'sending' are counted (a kill -9 then would send
+    exactly those again). Over a fast link at 25/s that is never more than one."""
+    running.fake.latency = 0.01
+    users = await add_subscribers(running, ["de", "en"] * 15)
+    arrived: set[int] = set()
+    windows: list[int] = []
+
+    def on_message(event, record) -> None:
+        if event != "sent" or record.chat_id not in users:
+            return
+        arrived.add(record.chat_id)
+        with closing(sqlite3.connect(running.database_path)) as connection:
+            claimed = connection.execute("SELECT chat_id FROM deliveries WHERE state = 'sending'")
+            windows.append(len(arrived & {chat for (chat,) in claimed}))
+
+    running.fake.subscribe(on_message)
+    await finished(running, await queue(running))
+    assert len(windows) == len(users) and len(arrived) == len(users)
+    assert max(windows) == 1  # the message just arrived, and no other
 
 
 async def test_claims_left_by_a_crash_are_sent_again_on_start(settings, example):
