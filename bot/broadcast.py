@@ -5,13 +5,14 @@ sent; blocked (403, or a chat that no longer exists: the subscription ends); Ret
 worker pauses for retry_after, the delivery goes back to pending); timeouts and network errors
 (retried with backoff, MAX_ATTEMPTS times, then failed with the reason). On start-up, claims
 left by a crash go back to pending: a message handed to Telegram just before a crash may arrive
-twice. That window is the messages in flight at that moment: `in_flight` (2 at the default 25
-messages a second over a 50 ms link; one at a time would reach only ~19 a second).
+twice. That window is the messages in flight at that moment, kept to one whenever the link is
+fast enough for the configured rate (see bot/in_flight.py).
 """
 
 import asyncio
 import logging
 import math
+import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
@@ -19,6 +20,7 @@ from telegram import Bot
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
+from bot.in_flight import InFlight
 from bot.send_budget import BROADCASTING, SendBudget
 from storage import outbox
 from storage.db import Database
@@ -37,13 +39,9 @@ Render = Callable[[dict[str, str]], dict[str, str]]
 OnStart = Callable[[Broadcast, dict[str, str]], Awaitable[None]]
 
 
-def in_flight_for(rate: float) -> int:
-    """Messages handed to Telegram at once: enough to keep the rate over a ~80 ms round trip."""
-    return max(1, math.ceil(rate * 0.08))
-
-
 class BroadcastWorker:
-    """Sends every due broadcast, one broadcast at a time, `in_flight` messages at a time."""
+    """Sends every due broadcast, one at a time, with as few messages in flight as its rate
+    allows (`InFlight`)."""
 
     def __init__(
         self,
@@ -58,9 +56,9 @@ class BroadcastWorker:
         on_start: OnStart | None = None,
     ) -> None:
         self.bot, self.db, self.budget, self.paid = bot, db, budget, paid
-        self.in_flight = in_flight_for(budget.rate)
-        # Claimed per statement: a second's worth at most, so that a cancel takes effect soon.
-        self.claim_ahead = max(self.in_flight, min(64, math.ceil(budget.rate / 2)))
+        # Claimed per statement: half a second's worth at most, so that a cancel takes effect
+        # soon. Claimed is not sent: after a crash, claims that never left go back to pending.
+        self.claim_ahead = max(1, min(64, math.ceil(budget.rate / 2)))
         self._progress = progress  # staff's progress message: (broadcast, counts, rate, final)
         self._tick = tick  # called every round, e.g. to queue the voting reminder
         # The texts staff wrote -> the message for every language (notes for untranslated).
@@ -121,47 +119,56 @@ class BroadcastWorker:
             if self._on_start is not None:
                 await self._on_start(broadcast, written)
         texts = self._render(written)
-        gate = asyncio.Semaphore(self.in_flight)
+        gate = InFlight(self.budget.rate)
         clock = asyncio.get_running_loop().time
         started, last_report = clock(), 0.0
         sent_before = (await outbox.counts(self.db, broadcast.id))["sent"]  # after a restart
+        running: set[asyncio.Task[None]] = set()
+        after: int | None = None  # the last chat claimed in this pass over the recipients
         while True:
-            current = await outbox.get(self.db, broadcast.id)
-            if current is None or current.state == "cancelled":
-                break
-            batch = await outbox.pending(self.db, broadcast.id, BATCH)
+            batch = await outbox.pending(self.db, broadcast.id, self.claim_ahead, after=after)
             if not batch:
-                break
-            tasks: list[asyncio.Task[None]] = []
-            for first in range(0, len(batch), self.claim_ahead):
-                # Claiming is not sending: claimed messages that never left go back to pending
-                # after a crash. So a chunk is claimed ahead in one statement, and each message
-                # then waits for a slot (a slot frees when a message's outcome is written).
-                claimed = await outbox.claim_many(self.db, batch[first : first + self.claim_ahead])
-                if await self._cancelled(broadcast.id, claimed):
+                if not running:
                     break
-                for item in claimed:
-                    await gate.acquire()
-                    tasks.append(asyncio.create_task(self._deliver(gate, texts, item)))
-                if self._progress is not None and clock() - last_report >= 3.0:
-                    last_report = clock()
-                    counts = await outbox.counts(self.db, broadcast.id)
-                    rate = (counts["sent"] - sent_before) / max(clock() - started, 1e-6)
-                    await self._report(current, counts, rate, final=False)
-            await asyncio.gather(*tasks)
+                # Retries went back to pending behind us: once the rest is settled, go round
+                # again from the first recipient.
+                await asyncio.gather(*running)
+                after = None
+                continue
+            after = batch[-1].chat_id
+            claimed = await outbox.claim_many(self.db, batch)
+            current = await self._unless_cancelled(broadcast.id, claimed)
+            if current is None:
+                break
+            for item in claimed:
+                await gate.enter()
+                task = asyncio.create_task(self._deliver(gate, texts, item))
+                running.add(task)
+                task.add_done_callback(_forget(running))
+            if self._progress is not None and clock() - last_report >= 3.0:
+                last_report = clock()
+                counts = await outbox.counts(self.db, broadcast.id)
+                rate = (counts["sent"] - sent_before) / max(clock() - started, 1e-6)
+                await self._report(current, counts, rate, final=False)
+        await asyncio.gather(*running)
         await outbox.finish(self.db, broadcast.id)
         final = await outbox.get(self.db, broadcast.id) or broadcast
+        if final.state == "sending":  # a delivery is still claimed after a logged surprise
+            return
         counts = await outbox.counts(self.db, broadcast.id)
         rate = (counts["sent"] - sent_before) / max(clock() - started, 1e-6)
         await self._report(final, counts, rate, final=True)
 
-    async def _cancelled(self, broadcast_id: int, claimed: list[Delivery]) -> bool:
-        """True when staff cancelled meanwhile; the claimed messages are then not sent."""
+    async def _unless_cancelled(
+        self, broadcast_id: int, claimed: list[Delivery]
+    ) -> Broadcast | None:
+        """The broadcast, or None when staff cancelled it meanwhile: the claimed messages are
+        then not sent."""
         current = await outbox.get(self.db, broadcast_id)
         if current is not None and current.state != "cancelled":
-            return False
+            return current
         await outbox.settle_many(self.db, [(item, "cancelled", None) for item in claimed])
-        return True
+        return None
 
     async def _report(
         self, broadcast: Broadcast, counts: dict[str, int], rate: float, final: bool
@@ -173,19 +180,22 @@ class BroadcastWorker:
         except TelegramError as exc:  # a progress message must never stop the delivery
             log.warning("progress report for broadcast %s failed: %s", broadcast.id, exc)
 
-    async def _deliver(
-        self, gate: asyncio.Semaphore, texts: dict[str, str], item: Delivery
-    ) -> None:
-        """Send one claimed delivery and write its outcome; its slot frees only then, so the
-        messages that may arrive twice after a crash are never more than `in_flight`."""
+    async def _deliver(self, gate: InFlight, texts: dict[str, str], item: Delivery) -> None:
+        """Send one claimed delivery and write its outcome; its place in the gate frees only
+        then, so the messages that may arrive twice after a crash are never more than the
+        gate allows."""
+        round_trip: float | None = None
         try:
+            await self.budget.take()
+            handed = time.perf_counter()
             state, error = await self._send_one(texts, item)
             await self._settle(item, state, error)
+            if state != "pending":  # a retry's backoff is not a round trip
+                round_trip = time.perf_counter() - handed
         finally:
-            gate.release()
+            await gate.leave(round_trip)
 
     async def _send_one(self, texts: dict[str, str], item: Delivery) -> tuple[str, str | None]:
-        await self.budget.take()
         text = texts.get(item.language) or next(iter(texts.values()))
         try:
             await self.bot.send_message(
@@ -210,6 +220,8 @@ class BroadcastWorker:
                 return "failed", f"{type(exc).__name__}: {exc}"
             await asyncio.sleep(min(30.0, 0.2 * 2**attempts))
             return "pending", type(exc).__name__
+        except TelegramError as exc:  # anything else Telegram refuses: not sent, say why
+            return "failed", f"{type(exc).__name__}: {exc.message}"
         return "sent", None
 
     async def _settle(self, item: Delivery, state: str, error: str | None) -> None:
@@ -233,3 +245,15 @@ class BroadcastWorker:
             finally:
                 self._writing = False
         await done
+
+
+def _forget(running: set[asyncio.Task[None]]) -> Callable[[asyncio.Task[None]], None]:
+    """A finished delivery leaves the running set; a surprise in it goes to the log (its
+    delivery stays claimed and is sent again after the next start)."""
+
+    def done(task: asyncio.Task[None]) -> None:
+        running.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("a delivery failed", exc_info=task.exception())
+
+    return done

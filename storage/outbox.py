@@ -193,12 +193,15 @@ async def recover(db: Database) -> int:
         return cursor.rowcount
 
 
-async def pending(db: Database, broadcast_id: int, limit: int) -> list[Delivery]:
-    """The next deliveries of a broadcast that are still to be sent."""
+async def pending(
+    db: Database, broadcast_id: int, limit: int, after: int | None = None
+) -> list[Delivery]:
+    """The next deliveries of a broadcast that are still to be sent, in chat order (only
+    chats after `after`, when given: the rest of one pass over the recipients)."""
     rows = await db.fetchall(
         "SELECT broadcast_id, chat_id, language, attempts FROM deliveries "
-        "WHERE broadcast_id = ? AND state = 'pending' ORDER BY chat_id LIMIT ?",
-        (broadcast_id, limit),
+        "WHERE broadcast_id = ? AND state = 'pending' AND chat_id > ? ORDER BY chat_id LIMIT ?",
+        (broadcast_id, -(2**63) if after is None else after, limit),
     )
     return [Delivery(*row) for row in rows]
 

@@ -144,7 +144,7 @@ async def test_kill_9_in_the_middle_then_every_recipient_gets_the_message_once(t
     message = write(tmp_path, "de.txt", "Die Ergebnisse sind da.")
     async with serve_http(fake) as base_url:
         env = {**os.environ, "BOT_TOKEN": TOKEN, "BOT_API_URL": base_url, "BOT_SECRET": SECRET,
-               "BOT_DATABASE": str(database), "BOT_BROADCAST_RATE": "20"}  # fmt: skip
+               "BOT_DATABASE": str(database), "BOT_BROADCAST_RATE": "10"}  # fmt: skip
         args = ["broadcast", "--database", str(database), "--text", f"de={message}", "--yes"]
         assert await asyncio.to_thread(main, args) == 0
         bot = await _start_bot(env)
@@ -172,6 +172,8 @@ async def test_kill_9_in_the_middle_then_every_recipient_gets_the_message_once(t
         per_user[record.params["chat_id"]] += 1
     duplicates = sum(count - 1 for count in per_user.values())
     assert min(per_user.values()) == 1  # nobody skipped
-    assert duplicates <= 2  # the documented window: the messages in flight at the kill (2 at 20/s)
+    # The documented window: the messages with Telegram and not yet recorded at the kill; one,
+    # since at 10/s a round trip under 80 ms leaves room for one message at a time.
+    assert duplicates <= 1
     (broadcast,), _ = await stored(database)
     assert broadcast.state == "done"
