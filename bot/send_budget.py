@@ -16,6 +16,9 @@ from telegram.request import BaseRequest, RequestData
 
 # Set inside the broadcast worker, so that its own sends are not counted twice.
 BROADCASTING: contextvars.ContextVar[bool] = contextvars.ContextVar("broadcasting", default=False)
+# The broadcast's own bucket keeps a quarter second's worth, so that after a slow round trip
+# or a RetryAfter it catches up (the shared bucket still holds it under Telegram's limit).
+OWN_RESERVE = 0.25
 MAX_REPLY_WAIT = 5.0  # seconds a resident's reply may wait out a flood limit before failing
 NEW_MESSAGE_METHODS = frozenset(
     {"sendmessage", "sendphoto", "senddocument", "copymessage", "sendmediagroup"}
@@ -23,11 +26,11 @@ NEW_MESSAGE_METHODS = frozenset(
 
 
 class _Bucket:
-    """Tokens refilled at `rate` a second, at most 50 ms worth in reserve."""
+    """Tokens refilled at `rate` a second, at most `reserve` seconds' worth kept."""
 
-    def __init__(self, rate: float) -> None:
+    def __init__(self, rate: float, reserve: float) -> None:
         self.rate = rate
-        self.capacity = max(1.0, rate * 0.05)
+        self.capacity = max(1.0, rate * reserve)
         self.tokens = self.capacity
         self._stamp = time.monotonic()
 
@@ -43,11 +46,11 @@ class SendBudget:
 
     def __init__(self, rate: float, ceiling: float = 30.0) -> None:
         self.rate = rate
-        self._own = _Bucket(rate)
+        self._own = _Bucket(rate, OWN_RESERVE)
         # A little below the ceiling, whatever rate was configured: Telegram counts in a sliding
         # window, and a full bucket plus a full second at the ceiling would cross it (a 429
         # then stops every message for a second or more).
-        self._shared = _Bucket(ceiling * 0.95)
+        self._shared = _Bucket(ceiling * 0.95, 0.05)
         self._paused_until = 0.0
         # One waiter at a time, in the order they came: at hundreds of messages a second a
         # crowd of sleepers polling the clock costs more than the sending.
