@@ -1,9 +1,16 @@
-"""The database: one aiosqlite connection, WAL, foreign keys, serialised writes, migrations.
+"""The database: WAL, foreign keys, serialised writes, migrations, and reads that never see
+a change before it is committed.
 
-Reads go straight to the shared connection. Every write runs in `transaction()`: an asyncio
-lock plus BEGIN IMMEDIATE, so that one state change is one transaction and concurrent
-handlers never interleave half-written changes. The schema version lives in
-PRAGMA user_version; a file from a newer version of the code is refused and left untouched.
+Every write runs on the writing connection in `transaction()`: an asyncio lock plus BEGIN
+IMMEDIATE, so that one state change is one transaction and concurrent handlers never
+interleave half-written changes. A transaction spans several awaits, and a read on the
+writing connection in between would see its rows before they are committed (or after they
+were rolled back). So while a transaction is open, reads (`fetchone`, `fetchall`) go to a
+second, read-only connection; otherwise to the writing one (one thread: cheaper), where they
+run before any later BEGIN, since the connection's thread takes calls in order (a
+single-statement `write` is atomic there too). Either way a read sees every change committed
+before it started, and nothing uncommitted. The schema version lives in PRAGMA user_version;
+a file from a newer version of the code is refused and left untouched.
 """
 
 import asyncio
@@ -75,8 +82,15 @@ def check_version(path: Path) -> None:
 class Database:
     """The bot's SQLite file, opened once in post_init and closed in post_shutdown."""
 
-    def __init__(self, connection: aiosqlite.Connection, path: Path) -> None:
+    def __init__(
+        self,
+        connection: aiosqlite.Connection,
+        path: Path,
+        reader: aiosqlite.Connection | None = None,
+    ) -> None:
         self._connection = connection
+        self._reader = reader or connection
+        self._open_transaction = False  # BEGIN sent, COMMIT or ROLLBACK not yet done
         self._write_lock = asyncio.Lock()
         self.path = path
         # Small read caches of rarely written tables (runtime settings, frozen rules); the
@@ -98,10 +112,28 @@ class Database:
             await connection.execute("PRAGMA synchronous = NORMAL")
             database = cls(connection, path)
             await database._migrate(version)
-            return database
         except BaseException:
             await connection.close()
             raise
+        try:
+            database._reader = await cls._open_reader(path)
+        except BaseException:
+            await connection.close()
+            raise
+        return database
+
+    @staticmethod
+    async def _open_reader(path: Path) -> aiosqlite.Connection:
+        reader = await aiosqlite.connect(path, isolation_level=None)
+        try:
+            reader.row_factory = aiosqlite.Row
+            await reader.execute("PRAGMA query_only = ON")
+            await reader.execute("PRAGMA foreign_keys = ON")  # the same rules on both
+            await reader.execute("PRAGMA busy_timeout = 5000")
+        except BaseException:
+            await reader.close()
+            raise
+        return reader
 
     @staticmethod
     async def _user_version(connection: aiosqlite.Connection) -> int:
@@ -124,13 +156,16 @@ class Database:
         return await self._user_version(self._connection)
 
     async def close(self) -> None:
-        """Close the connection (in the loop that opened it)."""
+        """Close both connections (in the loop that opened them)."""
+        if self._reader is not self._connection:
+            await self._reader.close()
         await self._connection.close()
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
         """One write transaction: serialised, BEGIN IMMEDIATE, committed or rolled back whole."""
         async with self._write_lock:
+            self._open_transaction = True
             try:
                 # Inside the try: a task cancelled while BEGIN runs must still roll back (the
                 # connection's thread runs every queued statement, cancelled or not).
@@ -142,6 +177,10 @@ class Database:
                 # A cache may have been updated for the change that was just undone.
                 self.memo.clear()
                 raise
+            finally:
+                # No await between here and queueing COMMIT: a read from now on is queued on
+                # the writing connection behind the COMMIT, and sees it.
+                self._open_transaction = False
             await self._connection.execute("COMMIT")
 
     async def write(self, sql: str, params: Iterable[Any] = ()) -> int:
@@ -162,5 +201,7 @@ class Database:
         return rows[0] if rows else None
 
     async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
-        """All rows of a read query (one trip to the database thread)."""
-        return list(await self._connection.execute_fetchall(sql, tuple(params)))
+        """All rows of a read query (one trip to a database thread); only what was committed
+        before it started."""
+        connection = self._reader if self._open_transaction else self._connection
+        return list(await connection.execute_fetchall(sql, tuple(params)))

@@ -19,6 +19,26 @@ async def test_a_new_file_gets_every_migration_wal_and_foreign_keys(tmp_path):
         await db.close()
 
 
+async def test_a_read_never_sees_a_transaction_that_is_not_committed(tmp_path):
+    """A transaction spans several awaits; a read in between (another handler, the broadcast
+    worker polling) sees the state before it, and after a rollback nothing of it."""
+    db = await Database.open(tmp_path / "p.db")
+    try:
+        with pytest.raises(RuntimeError):
+            async with db.transaction() as connection:
+                await connection.execute(
+                    "INSERT INTO participants (user_id, chat_id, language, created_at, "
+                    "updated_at) VALUES (7, 7, 'ar', 'now', 'now')"
+                )
+                assert await participants.get(db, 7) is None  # not committed yet
+                raise RuntimeError("the handler failed halfway")
+        assert await participants.get(db, 7) is None  # rolled back: never seen
+        await participants.set_language(db, 7, 7, "ar")
+        assert (await participants.get(db, 7)).language == "ar"  # committed: seen at once
+    finally:
+        await db.close()
+
+
 async def test_opening_again_applies_nothing_twice_and_keeps_data(tmp_path):
     db = await Database.open(tmp_path / "p.db")
     await participants.set_language(db, 1, 1, "ar")
