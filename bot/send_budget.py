@@ -47,10 +47,11 @@ class SendBudget:
     def __init__(self, rate: float, ceiling: float = 30.0) -> None:
         self.rate = rate
         self._own = _Bucket(rate, OWN_RESERVE)
-        # A little below the ceiling, whatever rate was configured: Telegram counts in a sliding
-        # window, and a full bucket plus a full second at the ceiling would cross it (a 429
-        # then stops every message for a second or more).
-        self._shared = _Bucket(ceiling * 0.95, 0.05)
+        # Below the ceiling, whatever rate was configured: Telegram counts in a sliding window,
+        # so a second at this rate plus the reserve must stay under it (29.5 of 30, 969 of
+        # 1000), with room for requests that arrive a few milliseconds closer together than
+        # they left. A 429 stops every message for a second or more.
+        self._shared = _Bucket(ceiling * 0.95, 0.02)
         self._paused_until = 0.0
         # One waiter at a time, in the order they came: at hundreds of messages a second a
         # crowd of sleepers polling the clock costs more than the sending.
