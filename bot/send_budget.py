@@ -19,6 +19,9 @@ BROADCASTING: contextvars.ContextVar[bool] = contextvars.ContextVar("broadcastin
 # The broadcast's own bucket keeps a quarter second's worth, so that after a slow round trip
 # or a RetryAfter it catches up (the shared bucket still holds it under Telegram's limit).
 OWN_RESERVE = 0.25
+# The shared bucket runs at this share of Telegram's limit and keeps this reserve (seconds).
+SHARE_OF_LIMIT = 0.95
+SHARED_RESERVE = 0.02
 MAX_REPLY_WAIT = 5.0  # seconds a resident's reply may wait out a flood limit before failing
 NEW_MESSAGE_METHODS = frozenset(
     {"sendmessage", "sendphoto", "senddocument", "copymessage", "sendmediagroup"}
@@ -51,11 +54,16 @@ class SendBudget:
         # so a second at this rate plus the reserve must stay under it (29.5 of 30, 969 of
         # 1000), with room for requests that arrive a few milliseconds closer together than
         # they left. A 429 stops every message for a second or more.
-        self._shared = _Bucket(ceiling * 0.95, 0.02)
+        self._shared = _Bucket(ceiling * SHARE_OF_LIMIT, SHARED_RESERVE)
         self._paused_until = 0.0
         # One waiter at a time, in the order they came: at hundreds of messages a second a
         # crowd of sleepers polling the clock costs more than the sending.
         self._turn = asyncio.Lock()
+
+    @property
+    def most_in_a_second(self) -> float:
+        """The most messages, broadcast and replies together, that can go out in any second."""
+        return self._shared.rate + self._shared.capacity
 
     def note_interactive(self) -> None:
         """A reply to a resident went out: it uses Telegram's budget, and never waits."""
