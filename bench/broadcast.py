@@ -21,15 +21,16 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot import publishing
+from bot.broadcasting import publishing
+from bot.broadcasting.send_budget import SendBudget
+from bot.chat.menu import ToMenu
 from bot.config import Settings
 from bot.emulated import DEMO_TOKEN, EmulatedBot
 from bot.emulator import FakeTelegram
-from bot.keyboards import encode
 from bot.languages import SUPPORTED_LANGUAGES
-from bot.procedure_file import load_procedure
+from bot.procedure import load_procedure
 from bot.resources import example_procedure
-from bot.send_budget import SendBudget
+from bot.voting.buttons import FieldList
 from storage import outbox
 
 FIRST = 1_000_000
@@ -73,7 +74,9 @@ async def residents_while(bot: EmulatedBot, running: asyncio.Event, latencies: l
                 if not offered:  # an apology without buttons: start again (counted as a reply)
                     await bot.send(user, "/start")
                 else:
-                    wanted = encode("fields") if encode("fields") in offered else encode("menu")
+                    wanted = (
+                        FieldList().pack() if FieldList().pack() in offered else ToMenu().pack()
+                    )
                     await bot.press(user, wanted)
             latencies.append(time.perf_counter() - started)
             step += 1
@@ -105,9 +108,9 @@ async def run(subscribers: int, rate: float, folder: Path, *, paid: bool = False
     bot = EmulatedBot(settings, procedure, fake)
     latencies: list[float] = []
     async with bot:
-        await bot.services.worker.stop()  # queue first, then deliver from a clean start
+        await bot.worker.stop()  # queue first, then deliver from a clean start
         if rate >= UNPACED:
-            bot.services.worker.budget = SendBudget(UNPACED, UNPACED)
+            bot.worker.budget = SendBudget(UNPACED, UNPACED)
         people = await asyncio.to_thread(prepare, settings.database, subscribers)
         blocked = set(random.Random(7).sample([u for u, _ in people], k=subscribers // 100))
         for user, language in people:
@@ -125,7 +128,7 @@ async def run(subscribers: int, rate: float, folder: Path, *, paid: bool = False
         if residents:
             side.append(asyncio.create_task(residents_while(bot, running, latencies)))
         started = time.perf_counter()
-        bot.services.worker.start()
+        bot.worker.start()
         db = bot.services.database
         while (await outbox.get(db, broadcast_id)).state != "done":  # noqa: ASYNC110
             await asyncio.sleep(0.2)

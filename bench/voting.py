@@ -22,16 +22,16 @@ from pathlib import Path
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes
 
+from bot.chat.buttons import ButtonData, markup
 from bot.config import Settings
 from bot.emulated import DEMO_TOKEN, EmulatedBot
 from bot.emulator import EmulatorRequest, FakeTelegram
-from bot.handlers.prioritise import ballot_screen
 from bot.i18n import Catalogs
-from bot.keyboards import encode, markup
-from bot.procedure import Procedure
-from bot.procedure_file import load_procedure
+from bot.procedure import Procedure, load_procedure
 from bot.resources import example_procedure, locales_dir
-from bot.voting import open_for
+from bot.voting.ballot import ballot_screen
+from bot.voting.buttons import Consent, FieldBallot, Pick, Vote
+from bot.voting.window import open_for
 from storage.ballots import Ballot
 
 FIRST_USER = 100_000
@@ -84,24 +84,21 @@ async def resident(bot: EmulatedBot, procedure: Procedure, user_id: int, run: Ru
     fake.add_user(user_id, language_code="de")
     await bot.send(user_id, "/start")
 
-    async def press(data: str) -> None:
+    async def press(button: ButtonData) -> None:
         message = fake.last_bot_message(user_id).message_id
         started = time.perf_counter()
-        await bot.handled(fake.user_presses(user_id, message, data))
+        await bot.handled(fake.user_presses(user_id, message, button.pack()))
         run.latencies.append(time.perf_counter() - started)
         run.updates += 1
 
-    await press(encode("vote"))
-    await press(encode("consent", "yes"))
+    await press(Vote())
+    await press(Consent(True))
     for f in procedure.fields:
-        await press(encode("ballot", f.id))
+        await press(FieldBallot(f))
         message = fake.last_bot_message(user_id).message_id
         # Three quick taps before the first answer arrives: they must be handled in order.
         started = time.perf_counter()
-        taps = [
-            fake.user_presses(user_id, message, encode("pick", f.id, g.id, "1"))
-            for g in f.goals[:3]
-        ]
+        taps = [fake.user_presses(user_id, message, Pick(f, g, True).pack()) for g in f.goals[:3]]
         for tap in taps:
             await bot.handled(tap)
             run.latencies.append(time.perf_counter() - started)

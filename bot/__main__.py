@@ -7,13 +7,12 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.broadcast_cli import add_arguments as add_broadcast_arguments
-from bot.broadcast_cli import broadcast_command
+from bot.broadcasting.cli import add_arguments as add_broadcast_arguments
+from bot.broadcasting.cli import broadcast_command
 from bot.config import SETTINGS, ConfigError, Settings, load_settings
 from bot.i18n import CatalogError
-from bot.procedure import Procedure
-from bot.procedure_file import ProcedureError, coverage, load_procedure
-from bot.voting import RulesChangedError
+from bot.procedure import ProcedureError, coverage
+from bot.voting.rules import RulesChangedError
 from storage.db import SchemaTooNewError
 
 EXIT_INVALID = 1  # `check` found problems
@@ -75,10 +74,6 @@ def _fail(message: str, code: int = EXIT_CONFIG) -> int:
 def _settings(args: argparse.Namespace) -> Settings:
     flags = {name: getattr(args, name, None) for name in SETTINGS}
     return load_settings(flags, os.environ)
-
-
-def _procedure(path: Path) -> Procedure:
-    return load_procedure(path)
 
 
 def check(path: Path) -> int:

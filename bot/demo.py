@@ -19,8 +19,8 @@ from bot.config import Settings
 from bot.emulated import EmulatedBot
 from bot.emulator import render_message
 from bot.logs import setup_logging
-from bot.procedure_file import load_procedure
-from bot.voting import open_for
+from bot.procedure import load_procedure
+from bot.voting.window import open_for
 from storage.db import check_version
 
 DEMO_USER = 1001

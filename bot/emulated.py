@@ -10,14 +10,16 @@ from pathlib import Path
 from types import TracebackType
 
 from telegram import Update
-from telegram.ext import Application
 
-from bot.app import ALLOWED_UPDATES, build_application
+from bot.app import ALLOWED_UPDATES, ChatApplication, build_application, lifecycle_of
+from bot.broadcasting.worker import BroadcastWorker
+from bot.chat.buttons import ButtonData
+from bot.chat.context import services_of
+from bot.chat.services import Services
+from bot.chat.updates import UpdateHook
 from bot.config import Settings
 from bot.emulator import EmulatorRequest, FakeTelegram
 from bot.procedure import Procedure
-from bot.services import KEY, Services
-from bot.updates import UpdateHook
 
 DEMO_TOKEN = "123456789:EMULATOR-demo-token-not-a-real-one"
 
@@ -40,7 +42,7 @@ class EmulatedBot:
         self._done: dict[int, asyncio.Future[None]] = {}
         self._finished: set[int] = set()
         self._observer = observer  # e.g. the benchmark's check of per-user order
-        self.application: Application = build_application(
+        self.application: ChatApplication = build_application(
             settings,
             procedure,
             request=EmulatorRequest(self.fake),
@@ -51,7 +53,15 @@ class EmulatedBot:
     @property
     def services(self) -> Services:
         """The running bot's settings, procedure, catalogs and database."""
-        return self.application.bot_data[KEY]
+        return services_of(self.application)
+
+    @property
+    def worker(self) -> BroadcastWorker:
+        """The outbox worker (running between start and stop)."""
+        worker = lifecycle_of(self.application).worker
+        if worker is None:
+            raise RuntimeError("the bot is not running")
+        return worker
 
     @property
     def database_path(self) -> Path:
@@ -126,11 +136,13 @@ class EmulatedBot:
         await self.handled(update_id)
         return update_id
 
-    async def press(self, user_id: int, data: str, message_id: int | None = None) -> int:
-        """The resident presses the button with this callback data (latest message by default)."""
+    async def press(
+        self, user_id: int, button: ButtonData | str, message_id: int | None = None
+    ) -> int:
+        """The resident presses this button (latest message by default); it must be there."""
         if message_id is None:
-            message_id = self.fake.last_bot_message(user_id).message_id
-        update_id = self.fake.user_presses(user_id, message_id, data)
+            message_id = self._latest(user_id)
+        update_id = self.fake.user_presses(user_id, message_id, _packed(button))
         await self.handled(update_id)
         return update_id
 
@@ -146,10 +158,22 @@ class EmulatedBot:
                     return
         raise ValueError(f"update {update_id} was never delivered")
 
-    async def press_forged(self, user_id: int, data: str, message_id: int | None = None) -> int:
+    async def press_forged(
+        self, user_id: int, button: ButtonData | str, message_id: int | None = None
+    ) -> int:
         """A button press with any data, as a modified client could send it."""
         if message_id is None:
-            message_id = self.fake.last_bot_message(user_id).message_id
-        update_id = self.fake.user_sends_callback(user_id, message_id, data)
+            message_id = self._latest(user_id)
+        update_id = self.fake.user_sends_callback(user_id, message_id, _packed(button))
         await self.handled(update_id)
         return update_id
+
+    def _latest(self, user_id: int) -> int:
+        latest = self.fake.last_bot_message(user_id)
+        if latest is None:
+            raise ValueError(f"the bot has not written to {user_id} yet")
+        return latest.message_id
+
+
+def _packed(button: ButtonData | str) -> str:
+    return button if isinstance(button, str) else button.pack()

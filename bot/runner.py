@@ -8,7 +8,7 @@ from telegram.error import InvalidToken, NetworkError
 from bot.app import ALLOWED_UPDATES, build_application
 from bot.config import ConfigError, Settings
 from bot.logs import setup_logging
-from bot.procedure_file import load_procedure
+from bot.procedure import load_procedure
 from storage.db import check_version
 
 log = logging.getLogger(__name__)

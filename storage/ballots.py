@@ -6,7 +6,8 @@ update changes nothing. Limits (N choices, P points) are checked inside the tran
 two racing taps can never exceed them.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
@@ -48,7 +49,6 @@ class Ballot:
         return not (self.weights or self.abstained or self.ranking)
 
 
-FROZEN = "frozen_rules"
 _READ = (
     "SELECT 'weight', field_id, goal_id, weight FROM ballots WHERE voter_key = ?1 "
     "UNION ALL SELECT 'abstained', field_id, '', 0 FROM abstentions WHERE voter_key = ?1 "
@@ -77,11 +77,20 @@ async def ballot(db: Database, voter_key: str) -> Ballot:
     return _ballot(await db.fetchall(_READ, (voter_key,)))[0]
 
 
+class _Frozen:
+    """Whether this file holds the frozen rules (set once a first-ballot transaction committed):
+    until then every change takes the transaction that freezes them."""
+
+    def __init__(self) -> None:
+        self.done = False
+
+
 class _Change:
     """One change to one voter's ballot inside one transaction: read once, write, done."""
 
     def __init__(self, db: Database, connection: aiosqlite.Connection, voter_key: str) -> None:
         self.db, self.connection, self.voter_key = db, connection, voter_key
+        self.froze = False  # this change wrote the frozen rules (if they were not there yet)
 
     async def read(self) -> tuple[Ballot, str | None]:
         return _ballot(await self.connection.execute_fetchall(_READ, (self.voter_key,)))
@@ -91,18 +100,29 @@ class _Change:
 
     async def prepare(self, language: str, stored_language: str | None, rules: str) -> None:
         # The first ballot freezes the rules voters were told; each voter's language is kept.
-        if FROZEN not in self.db.memo:
+        if not self.db.cache(_Frozen).done:
             await self.write(
                 "INSERT OR IGNORE INTO frozen_rules (id, rules, frozen_at) VALUES (1, ?, ?)",
                 (rules, now()),
             )
-            self.db.memo[FROZEN] = True  # cleared by a rollback (Database.transaction)
+            self.froze = True
         if stored_language != language:
             await self.write(
                 "INSERT INTO voters (voter_key, language) VALUES (?, ?) "
                 "ON CONFLICT (voter_key) DO UPDATE SET language = excluded.language",
                 (self.voter_key, language),
             )
+
+
+@asynccontextmanager
+async def _change(db: Database, voter_key: str) -> AsyncIterator[_Change]:
+    """One change in one transaction; once one that froze the rules committed, they are known
+    to be frozen (a rollback leaves the cache as it was)."""
+    async with db.transaction() as connection:
+        change = _Change(db, connection, voter_key)
+        yield change
+    if change.froze:
+        db.cache(_Frozen).done = True
 
 
 def _refusal(chosen: dict[str, int], goal_id: str, weight: int,
@@ -156,7 +176,7 @@ async def set_weight(
     if refused is not None:
         return refused, current
     limits = (max_goals or _NO_LIMIT, max_total or _NO_LIMIT)
-    if stored_language == language and field_id not in current.abstained and FROZEN in db.memo:
+    if stored_language == language and field_id not in current.abstained and db.cache(_Frozen).done:
         if weight > 0:
             landed = await db.write(_GUARDED_SET, (voter_key, field_id, goal_id, weight, *limits))
             if not landed:  # a racing tap got there first: report the ballot as it is now
@@ -164,8 +184,7 @@ async def set_weight(
         else:
             await db.write(_UNSET, (voter_key, field_id, goal_id))
     else:
-        async with db.transaction() as connection:
-            change = _Change(db, connection, voter_key)
+        async with _change(db, voter_key) as change:
             current, stored_language = await change.read()
             chosen = current.chosen(field_id)
             refused = _refusal(chosen, goal_id, weight, max_goals, max_total)
@@ -193,8 +212,7 @@ async def abstain(
     db: Database, voter_key: str, language: str, rules: str, field_id: str
 ) -> tuple[Outcome, Ballot]:
     """Record "no preference in this field" (removing choices made there)."""
-    async with db.transaction() as connection:
-        change = _Change(db, connection, voter_key)
+    async with _change(db, voter_key) as change:
         current, stored_language = await change.read()
         if field_id in current.abstained:
             return Outcome.UNCHANGED, current
@@ -215,8 +233,7 @@ async def rank_field(
 ) -> tuple[Outcome, Ballot]:
     """Put a field at `position` of the voter's order; the button carries the position it was
     made for, so a replay or an out-of-date button changes nothing."""
-    async with db.transaction() as connection:
-        change = _Change(db, connection, voter_key)
+    async with _change(db, voter_key) as change:
         current, stored_language = await change.read()
         if field_id in current.ranking:
             placed = current.ranking.index(field_id) + 1
@@ -246,8 +263,3 @@ async def frozen_rules(db: Database) -> str | None:
     """The rules frozen with the first ballot (JSON), or None before any vote."""
     row = await db.fetchone("SELECT rules FROM frozen_rules WHERE id = 1")
     return row[0] if row else None
-
-
-async def has_ballots(db: Database) -> bool:
-    """True once anybody voted."""
-    return await frozen_rules(db) is not None

@@ -20,9 +20,11 @@ from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import aiosqlite
+
+CacheT = TypeVar("CacheT")
 
 
 class SchemaTooNewError(RuntimeError):
@@ -93,9 +95,7 @@ class Database:
         self._open_transaction = False  # BEGIN sent, COMMIT or ROLLBACK not yet done
         self._write_lock = asyncio.Lock()
         self.path = path
-        # Small read caches of rarely written tables (runtime settings, frozen rules); the
-        # repository that writes a table clears its entry in the same call.
-        self.memo: dict[str, Any] = {}
+        self._caches: dict[type, object] = {}
 
     @classmethod
     async def open(cls, path: Path) -> "Database":
@@ -151,6 +151,19 @@ class Database:
                 # PRAGMA does not take parameters; number is an int from a file name.
                 await connection.execute(f"PRAGMA user_version = {number:d}")
 
+    def cache(self, kind: type[CacheT]) -> CacheT:
+        """This file's cache of one kind, made on first use.
+
+        Each kind of cache belongs to the storage module that writes its table (participants,
+        runtime settings, ballots): only that module fills it, and it forgets what a write
+        changed once the write is over (committed or not), so no cache ever holds a change
+        that was rolled back.
+        """
+        found = self._caches.get(kind)
+        if found is None:
+            found = self._caches[kind] = kind()
+        return cast(CacheT, found)
+
     async def schema_version(self) -> int:
         """The schema version of the open file."""
         return await self._user_version(self._connection)
@@ -174,8 +187,6 @@ class Database:
             except BaseException:
                 with contextlib.suppress(sqlite3.Error):
                     await self._connection.execute("ROLLBACK")
-                # A cache may have been updated for the change that was just undone.
-                self.memo.clear()
                 raise
             finally:
                 # No await between here and queueing COMMIT: a read from now on is queued on

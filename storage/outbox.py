@@ -125,9 +125,23 @@ async def reminder_candidates(db: Database, default_language: str) -> list[tuple
     return [(row[0], row[1], row[2]) for row in rows]
 
 
+class _KindsSeen:
+    """Kinds of broadcast known to exist: broadcasts are never deleted, so once seen, always
+    (the reminder check asks every second)."""
+
+    def __init__(self) -> None:
+        self.kinds: set[str] = set()
+
+
 async def exists(db: Database, kind: str) -> bool:
     """True when a broadcast of this kind was ever queued."""
-    return await db.fetchone("SELECT 1 FROM broadcasts WHERE kind = ? LIMIT 1", (kind,)) is not None
+    seen = db.cache(_KindsSeen).kinds
+    if kind in seen:
+        return True
+    if await db.fetchone("SELECT 1 FROM broadcasts WHERE kind = ? LIMIT 1", (kind,)) is None:
+        return False
+    seen.add(kind)
+    return True
 
 
 async def audience_sizes(

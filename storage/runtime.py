@@ -1,27 +1,32 @@
-"""Runtime settings that staff change while the bot runs (e.g. the voting window)."""
+"""Runtime settings that staff change while the bot runs (the voting window, the phases).
+
+Read on every vote, written by a staff command now and then: the whole table is kept in
+memory, and `set_many` (the only writer) forgets it once its write is over.
+"""
 
 from storage.db import Database
 from storage.participants import now
 
-MEMO, GENERATION = "runtime_settings", "runtime_settings.generation"
+
+class _Values:
+    """The table as last read, and a generation that every write moves on: a read that
+    overlapped a write is not kept."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, str] | None = None
+        self.generation = 0
 
 
 async def _all(db: Database) -> dict[str, str]:
-    # Read on every vote, written by a staff command now and then: kept in memory and dropped
-    # by set_many (the only writer). A read that overlapped a write is not kept.
-    if MEMO in db.memo:
-        return db.memo[MEMO]
-    generation = db.memo.get(GENERATION, 0)
+    cached = db.cache(_Values)
+    if cached.values is not None:
+        return cached.values
+    generation = cached.generation
     rows = await db.fetchall("SELECT key, value FROM runtime_settings")
     values = {row[0]: row[1] for row in rows}
-    if db.memo.get(GENERATION, 0) == generation:
-        db.memo[MEMO] = values
+    if cached.generation == generation:
+        cached.values = values
     return values
-
-
-async def get(db: Database, key: str) -> str | None:
-    """The stored value, or None if staff never set it."""
-    return (await _all(db)).get(key)
 
 
 async def get_all(db: Database, prefix: str) -> dict[str, str]:
@@ -34,17 +39,20 @@ async def set_many(
 ) -> None:
     """Store values and the audit entry for the change in one transaction."""
     stamp = now()
-    async with db.transaction() as connection:
-        for key, value in values.items():
+    cached = db.cache(_Values)
+    try:
+        async with db.transaction() as connection:
+            for key, value in values.items():
+                await connection.execute(
+                    "INSERT INTO runtime_settings (key, value, updated_at, updated_by) "
+                    "VALUES (?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, "
+                    "updated_at = excluded.updated_at, updated_by = excluded.updated_by",
+                    (key, value, stamp, actor_id),
+                )
             await connection.execute(
-                "INSERT INTO runtime_settings (key, value, updated_at, updated_by) "
-                "VALUES (?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, "
-                "updated_at = excluded.updated_at, updated_by = excluded.updated_by",
-                (key, value, stamp, actor_id),
+                "INSERT INTO audit_log (at, actor_id, action, detail) VALUES (?, ?, ?, ?)",
+                (stamp, actor_id, action, detail),
             )
-        await connection.execute(
-            "INSERT INTO audit_log (at, actor_id, action, detail) VALUES (?, ?, ?, ?)",
-            (stamp, actor_id, action, detail),
-        )
-    db.memo[GENERATION] = db.memo.get(GENERATION, 0) + 1
-    db.memo.pop(MEMO, None)
+    finally:
+        cached.generation += 1
+        cached.values = None

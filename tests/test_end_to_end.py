@@ -6,10 +6,11 @@ import signal
 import sys
 
 from bot.emulator import FakeTelegram, serve_http
-from bot.keyboards import encode
+from bot.voting.buttons import FieldList, FieldPage
+from bot.welcome.buttons import Language, Languages
+from tests.conftest import RESIDENT
 
 TOKEN = "987654321:AAEend-to-end-token-for-the-emulator-xyz"
-RESIDENT = 777
 
 
 async def test_run_process_serves_start_language_and_a_field_then_stops_cleanly(tmp_path, example):
@@ -38,23 +39,23 @@ async def test_run_process_serves_start_language_and_a_field_then_stops_cleanly(
             greeting = fake.last_bot_message(RESIDENT)
             assert example.title["en"] in greeting.text
 
-            fake.user_presses(RESIDENT, greeting.message_id, encode("languages"))
+            fake.user_presses(RESIDENT, greeting.message_id, Languages().pack())
             await fake.wait_for(
                 lambda: "Polski" in str(fake.last_bot_message(RESIDENT).reply_markup), timeout=10
             )
-            fake.user_presses(RESIDENT, greeting.message_id, encode("language", "pl"))
+            fake.user_presses(RESIDENT, greeting.message_id, Language("pl").pack())
             await fake.wait_for(
                 lambda: example.title["pl"] in fake.last_bot_message(RESIDENT).text, timeout=10
             )
             field = example.fields[0]
-            fake.user_presses(RESIDENT, greeting.message_id, encode("fields"))
+            fake.user_presses(RESIDENT, greeting.message_id, FieldList().pack())
             await fake.wait_for(
                 lambda: (
-                    encode("field", field.id) in str(fake.last_bot_message(RESIDENT).reply_markup)
+                    FieldPage(field).pack() in str(fake.last_bot_message(RESIDENT).reply_markup)
                 ),
                 timeout=10,
             )
-            fake.user_presses(RESIDENT, greeting.message_id, encode("field", field.id))
+            fake.user_presses(RESIDENT, greeting.message_id, FieldPage(field).pack())
             await fake.wait_for(
                 lambda: field.guiding_goal["pl"] in fake.last_bot_message(RESIDENT).text,
                 timeout=10,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
-from bot.procedure_file import coverage
+from bot.procedure import coverage
 from bot.resources import example_procedure, locales_dir
 from bot.translation_check import catalog_problems, problems
 

@@ -62,7 +62,7 @@ async def test_document_upload(http_bot: telegram.Bot, fake: FakeTelegram):
     assert again.document.file_size == len(data)
 
 
-async def test_photo_upload_in_process(bot: telegram.Bot, fake: FakeTelegram):
+async def test_photo_upload_in_process(ptb_bot: telegram.Bot, fake: FakeTelegram):
     png = (
         b"\x89PNG\r\n\x1a\n"
         + b"\x00\x00\x00\rIHDR"
@@ -70,7 +70,7 @@ async def test_photo_upload_in_process(bot: telegram.Bot, fake: FakeTelegram):
         + (480).to_bytes(4, "big")
         + b"rest"
     )
-    sent = await bot.send_photo(100, png, caption="chart")
+    sent = await ptb_bot.send_photo(100, png, caption="chart")
     assert (sent.photo[-1].width, sent.photo[-1].height) == (640, 480)
     assert fake.last_bot_message(100).photo.size == len(png)
 
@@ -85,12 +85,12 @@ async def test_long_poll_and_callback_over_http(http_bot: telegram.Bot, fake: Fa
 
 async def test_injected_timeout_over_http(fake: FakeTelegram):
     async with serve_http(fake) as base_url:
-        bot = telegram.Bot(TOKEN, base_url=base_url, request=HTTPXRequest(read_timeout=0.05))
-        async with bot:
+        ptb_bot = telegram.Bot(TOKEN, base_url=base_url, request=HTTPXRequest(read_timeout=0.05))
+        async with ptb_bot:
             fake.inject_timeout("getMe", delay=0.3)
             with pytest.raises(TimedOut):
-                await bot.get_me()
-            assert (await bot.get_me()).username == "participation_demo_bot"
+                await ptb_bot.get_me()
+            assert (await ptb_bot.get_me()).username == "participation_demo_bot"
 
 
 async def test_raw_wire_formats(fake: FakeTelegram):
@@ -147,14 +147,14 @@ def test_uploaded_file_record():
 async def test_stopping_the_server_ends_a_long_poll(fake: FakeTelegram):
     loop = asyncio.get_running_loop()
     async with serve_http(fake) as base_url:
-        bot = telegram.Bot(TOKEN, base_url=base_url)
-        await bot.initialize()
-        poll = asyncio.create_task(bot.get_updates(timeout=30))
+        ptb_bot = telegram.Bot(TOKEN, base_url=base_url)
+        await ptb_bot.initialize()
+        poll = asyncio.create_task(ptb_bot.get_updates(timeout=30))
         await fake.wait_for(lambda: len(fake.calls("getUpdates")) == 1)
         started = loop.time()
     assert await asyncio.wait_for(poll, 2) == ()
     assert loop.time() - started < 1
-    await bot.shutdown()
+    await ptb_bot.shutdown()
 
 
 async def test_unreadable_parameters_are_a_bad_request(fake: FakeTelegram):

@@ -140,7 +140,7 @@ async def test_render_and_press_number():
     press_number(fake, 7, 2)
     assert fake.updates.pending[-1]["callback_query"]["data"] == "b"
     with pytest.raises(ValueError):
-        press_number(fake, 7, 3)  # a URL button sends nothing to the bot
+        press_number(fake, 7, 3)  # a URL button sends nothing to the ptb_bot
     await fake.call(
         fake.token,
         "sendMessage",

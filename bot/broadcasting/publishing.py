@@ -1,0 +1,75 @@
+"""From a confirmed draft (chat or command line) to the outbox, and what happens when it starts.
+
+Queueing stores the texts staff wrote and fixes the audience (storage/outbox.py). When the
+worker starts sending, a news item goes into the /status archive and a phase change sets the
+current phase (so a scheduled one takes effect at its time, not when it was written).
+"""
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from bot.broadcasting.texts import texts_for_all
+from bot.broadcasting.worker import OnStart, Render
+from bot.i18n import Catalogs
+from bot.news import timeline
+from bot.procedure import Procedure
+from storage import news, outbox
+from storage.db import Database
+from storage.news import NewsText
+from storage.outbox import Broadcast
+
+
+async def queue(
+    db: Database,
+    procedure: Procedure,
+    *,
+    author_id: int | None,
+    texts: dict[str, str],
+    kind: str,
+    phase_id: str | None = None,
+    languages: Iterable[str] | None = None,
+    send_at: datetime | None = None,
+) -> int:
+    """Queue a broadcast of the written texts; returns its id."""
+    broadcast_id = await outbox.queue(
+        db,
+        author_id=author_id,
+        kind=kind,
+        texts=texts,
+        default_language=procedure.default_language,
+        languages=languages,
+        phase_id=phase_id,
+        send_at=send_at.isoformat() if send_at else None,
+    )
+    assert broadcast_id is not None
+    return broadcast_id
+
+
+def renderer(catalogs: Catalogs, procedure: Procedure) -> Render:
+    """The function the worker uses to turn written texts into one message per language."""
+
+    def render(written: dict[str, str]) -> dict[str, str]:
+        return texts_for_all(catalogs, procedure.languages, procedure.default_language, written)
+
+    return render
+
+
+def on_start(db: Database, procedure: Procedure) -> OnStart:
+    """What a broadcast does when its sending starts: archive the news, change the phase."""
+
+    async def started(broadcast: Broadcast, written: dict[str, str]) -> None:
+        if broadcast.kind not in ("news", "phase"):
+            return
+        await archive(db, procedure, broadcast, written)
+
+    return started
+
+
+async def archive(
+    db: Database, procedure: Procedure, broadcast: Broadcast, written: dict[str, str]
+) -> None:
+    """Store the news item of a broadcast in the /status archive, and apply a phase change."""
+    texts = {language: NewsText("", body) for language, body in written.items()}
+    await news.publish(db, broadcast.author_id, texts, phase_id=broadcast.phase_id)
+    if broadcast.kind == "phase" and broadcast.phase_id:
+        await timeline.set_current(db, broadcast.author_id, broadcast.phase_id)

@@ -1,0 +1,126 @@
+"""Typed buttons: one small class per kind of button, and the codec they share.
+
+Callback data is input from the outside world (DESIGN rule 2). A button carries
+"v1:<kind>:<arg>…": the version, its kind and a few ids (the id grammar of bot/procedure/ids.py,
+at most 64 bytes in all, Telegram's limit). Each kind packs itself (refusing anything that
+would not fit or not read back), and unpacks and validates itself against the procedure: a
+field or goal that does not exist, a number out of range or a kind the procedure does not use
+unpacks to None, and the press gets the out-of-date answer (bot/chat/fallback.py).
+
+A feature declares its kinds next to its handlers:
+
+    @dataclass(frozen=True)
+    class Pick(ButtonData, kind="pick"):
+        field: Field
+        goal: Goal
+        chosen: bool
+
+        def args(self) -> tuple[str, ...]: ...          # what goes into the callback data
+        @classmethod
+        def parse(cls, args, procedure) -> Self | None: ...   # and back, or None
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
+from functools import cache, lru_cache
+from typing import ClassVar, Self
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.procedure import Procedure
+from bot.procedure.ids import is_id
+
+VERSION = "v1"
+MAX_CALLBACK_BYTES = 64
+
+
+class CallbackDataError(ValueError):
+    """A button whose callback data Telegram or the bot itself would reject."""
+
+
+class ButtonData:
+    """What a button asks for, as its class and fields; packed into the callback data."""
+
+    KIND: ClassVar[str] = ""
+    _kinds: ClassVar[dict[str, type["ButtonData"]]] = {}
+
+    def __init_subclass__(cls, kind: str = "", **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        if not is_id(kind):
+            raise TypeError(f"{cls.__name__}: the kind {kind!r} is not an id")
+        if kind in ButtonData._kinds:
+            raise TypeError(f"{cls.__name__}: the kind {kind!r} belongs to another button")
+        cls.KIND = kind
+        ButtonData._kinds[kind] = cls
+
+    def args(self) -> tuple[str, ...]:
+        """The arguments as they go into the callback data (none by default)."""
+        return ()
+
+    @classmethod
+    def parse(cls, args: tuple[str, ...], procedure: Procedure) -> Self | None:
+        """The button these arguments stand for, or None when they do not fit the procedure.
+        Only called with as many arguments as the class has fields, each of them an id."""
+        return cls()
+
+    def pack(self) -> str:
+        """The callback data; CallbackDataError for anything Telegram or `unpack` would refuse."""
+        args = self.args()
+        if len(args) != _arity(type(self)) or not all(is_id(arg) for arg in args):
+            raise CallbackDataError(f"arguments not allowed in callback data: {self!r}")
+        data = ":".join((VERSION, self.KIND, *args))
+        if len(data.encode("utf-8")) > MAX_CALLBACK_BYTES:
+            raise CallbackDataError(f"callback data over {MAX_CALLBACK_BYTES} bytes: {data!r}")
+        return data
+
+    @classmethod
+    def unpack(cls, data: object, procedure: Procedure) -> Self | None:
+        """This kind of button from callback data, validated; None for anything else."""
+        parts = _split(data)
+        if parts is None or parts[0] != cls.KIND or len(parts) - 1 != _arity(cls):
+            return None
+        return cls.parse(parts[1:], procedure)
+
+
+def decode(data: object, procedure: Procedure) -> ButtonData | None:
+    """Any known kind of button from callback data, validated; None for anything else."""
+    parts = _split(data)
+    kind = ButtonData._kinds.get(parts[0]) if parts else None
+    return kind.unpack(data, procedure) if kind is not None else None
+
+
+def _split(data: object) -> tuple[str, ...] | None:
+    # The kind and the arguments of well-formed callback data of this version, else None.
+    if not isinstance(data, str) or len(data.encode("utf-8", "replace")) > MAX_CALLBACK_BYTES:
+        return None
+    version, *parts = data.split(":")
+    if version != VERSION or not parts or not all(is_id(part) for part in parts):
+        return None
+    return tuple(parts)
+
+
+@cache
+def _arity(kind: type[ButtonData]) -> int:
+    return len(fields(kind)) if hasattr(kind, "__dataclass_fields__") else 0
+
+
+@dataclass(frozen=True)
+class Button:
+    """A button as a screen holds it: its label and what it asks for."""
+
+    label: str
+    data: ButtonData
+
+
+def markup(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup:
+    """An inline keyboard; every button's callback data is packed and checked here."""
+    return _markup(tuple(tuple((b.label, b.data.pack()) for b in row) for row in rows))
+
+
+@lru_cache(maxsize=4096)
+def _markup(rows: tuple[tuple[tuple[str, str], ...], ...]) -> InlineKeyboardMarkup:
+    # Many residents see the same keyboards (same language, field and choices); the markup
+    # objects are immutable, so they are built once.
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
+    )

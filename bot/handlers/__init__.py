@@ -1,1 +1,0 @@
-"""Conversation handlers: one module per conversation; `register` wires them in order."""

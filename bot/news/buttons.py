@@ -1,0 +1,66 @@
+"""The buttons of news: the status screen, pages of older news, and the subscription and
+reminder switches (each carries the state it sets, never a toggle)."""
+
+from dataclasses import dataclass
+from typing import Self
+
+from bot.chat.buttons import ButtonData
+from bot.procedure import Procedure
+
+ON_OFF = {"on": True, "off": False}
+MOST_PAGES = 10**6
+
+
+@dataclass(frozen=True)
+class Status(ButtonData, kind="status"):
+    """ "Status and news": the timeline and the latest news."""
+
+
+@dataclass(frozen=True)
+class OlderNews(ButtonData, kind="news"):
+    """A page of older news (page 1 follows the news on the status screen). Whether the page
+    exists is the archive's to say: a missing one is out of date."""
+
+    page: int
+
+    def args(self) -> tuple[str, ...]:
+        """The page number."""
+        return (str(self.page),)
+
+    @classmethod
+    def parse(cls, args: tuple[str, ...], procedure: Procedure) -> Self | None:
+        """A page number from 1."""
+        page = args[0]
+        return cls(int(page)) if page.isdigit() and 1 <= int(page) <= MOST_PAGES else None
+
+
+@dataclass(frozen=True)
+class Subscription(ButtonData, kind="subscribe"):
+    """Subscribe to the news (on) or stop them (off)."""
+
+    on: bool
+
+    def args(self) -> tuple[str, ...]:
+        """on or off."""
+        return ("on" if self.on else "off",)
+
+    @classmethod
+    def parse(cls, args: tuple[str, ...], procedure: Procedure) -> Self | None:
+        """Only on and off."""
+        return cls(ON_OFF[args[0]]) if args[0] in ON_OFF else None
+
+
+@dataclass(frozen=True)
+class Reminder(ButtonData, kind="reminder"):
+    """Remind me once before voting closes (wanted), or do not."""
+
+    wanted: bool
+
+    def args(self) -> tuple[str, ...]:
+        """on or off."""
+        return ("on" if self.wanted else "off",)
+
+    @classmethod
+    def parse(cls, args: tuple[str, ...], procedure: Procedure) -> Self | None:
+        """Only on and off."""
+        return cls(ON_OFF[args[0]]) if args[0] in ON_OFF else None

@@ -1,0 +1,119 @@
+"""Staff command /news (only BOT_ADMINS): publish a news item to the /status archive.
+
+    /news Title | Text                 in the procedure's default language (required)
+    en: Title | Text                   optional translations, each on its own line
+
+A line that does not start with an offered language code continues the text before it.
+Publishing only stores the item (residents see it under /status); sending it to subscribers
+is a broadcast. What staff typed is stored as plain text, escaped for Telegram HTML.
+"""
+
+import re
+
+from telegram import Update
+
+from bot.chat.context import ChatContext
+from bot.chat.screens import send_text
+from bot.chat.staff import actor, is_staff
+from bot.chat.text import escape
+from bot.i18n import Translator, native_name
+from bot.news.items import news_text
+from storage import news
+from storage.news import NewsText
+
+MAX_TITLE, MAX_BODY = 120, 800  # characters per language; /status shows three items at once
+_LANGUAGE_LINE = re.compile(r"^\s*([a-z]{2})\s*:\s?(.*)$")
+
+
+def usage(t: Translator, default: str) -> str:
+    """How to write a news item."""
+    return "\n".join(
+        [
+            "<b>{}</b>".format(t.gettext("Publish a news item")),
+            t.gettext(
+                "Write the title and the text in %(language)s, separated by |:",
+                language=native_name(default),
+            ),
+            "/news Title | Text",
+            t.gettext("Translations follow, each on its own line with its language code:"),
+            "en: Title | Text",
+        ]
+    )
+
+
+def _blocks(text: str, default: str, offered: tuple[str, ...]) -> dict[str, list[str]] | str:
+    # Split the message into one block of lines per language; a language given twice is
+    # returned as the problem.
+    blocks: dict[str, list[str]] = {default: []}
+    current = default
+    for line in text.split("\n"):
+        found = _LANGUAGE_LINE.match(line)
+        if found and found[1] in offered:
+            current = found[1]
+            if "".join(blocks.get(current, [])).strip():
+                return current
+            blocks[current] = [found[2]]
+        else:
+            blocks[current].append(line)
+    return blocks
+
+
+def parse_news(
+    t: Translator, text: str, default: str, offered: tuple[str, ...]
+) -> dict[str, NewsText] | str:
+    """The news item's texts per language (escaped), or what is wrong with the message."""
+    rest = text.split(maxsplit=1)[1] if len(text.split(maxsplit=1)) > 1 else ""
+    blocks = _blocks(rest, default, offered)
+    if isinstance(blocks, str):
+        return t.gettext(
+            "%(language)s is given twice. Nothing was published.", language=native_name(blocks)
+        )
+    texts = {}
+    for language, lines in blocks.items():
+        title, bar, body = "\n".join(lines).partition("|")
+        title, body = title.strip(), body.strip()
+        if not (bar and title and body):
+            return t.gettext(
+                "The text in %(language)s needs a title and a text, separated by |. "
+                "Nothing was published.",
+                language=native_name(language),
+            )
+        if len(title) > MAX_TITLE or len(body) > MAX_BODY:
+            return t.gettext(
+                "The title may have at most %(title)d characters and the text at most %(text)d "
+                "(%(language)s). Nothing was published.",
+                title=MAX_TITLE,
+                text=MAX_BODY,
+                language=native_name(language),
+            )
+        texts[language] = NewsText(escape(title), escape(body))
+    return texts
+
+
+async def news_command(update: Update, context: ChatContext) -> None:
+    """/news Title | Text (with optional translation lines): publish to the archive."""
+    if not await is_staff(update, context, "/news"):
+        return
+    t, procedure, message = context.t, context.procedure, update.effective_message
+    default = procedure.default_language
+    written = message.text or "" if message is not None else ""
+    if len(written.split(maxsplit=1)) < 2:
+        await send_text(update, context, usage(t, default))
+        return
+    parsed = parse_news(t, written, default, procedure.languages)
+    if isinstance(parsed, str):
+        await send_text(update, context, parsed + "\n\n" + usage(t, default))
+        return
+    news_id = await news.publish(context.db, actor(update), parsed)
+    item = await news.get(context.db, news_id)
+    languages = ", ".join(native_name(code) for code in sorted(parsed))
+    lines = [
+        t.gettext(
+            "Published as news item %(number)d in: %(languages)s. Residents see it under /status.",
+            number=news_id,
+            languages=languages,
+        )
+    ]
+    if item is not None:
+        lines.append(news_text(t, procedure, item))
+    await send_text(update, context, "\n\n".join(lines))

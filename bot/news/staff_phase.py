@@ -1,0 +1,105 @@
+"""Staff command /phase (only BOT_ADMINS): where the procedure stands, set by hand if needed.
+
+    /phase                           the phases with their ids and states, and how to change
+    /phase set <id>                  make this the current phase (wins over the dates)
+    /phase auto                      follow the dates again
+    /phase postpone <id> <reason…>   mark a phase postponed; residents see the reason
+    /phase resume <id>               take the mark away
+
+Every change is stored (it survives a restart) and audited; an unknown phase id or a missing
+reason gets a clear answer and changes nothing.
+"""
+
+from datetime import UTC, datetime
+
+from telegram import Update
+
+from bot.chat.context import ChatContext
+from bot.chat.screens import send_text
+from bot.chat.staff import actor, is_staff
+from bot.chat.text import escape
+from bot.i18n import Translator
+from bot.news import timeline as timelines
+from bot.news.status import MARKS, period
+from bot.news.timeline import Timeline
+from bot.procedure import Procedure
+
+MAX_REASON = 200  # characters; the reason is shown in /status under the phase
+
+
+def phases_text(t: Translator, procedure: Procedure, line: Timeline) -> str:
+    """The phases with mark, id, title and days; who decides the current phase; the commands."""
+    lines = ["<b>{}</b>".format(t.gettext("Phases"))]
+    for entry in line.phases:
+        title = escape(procedure.text(entry.phase.title, t.language))
+        days = period(t, entry.phase, procedure)
+        lines.append(f"{MARKS[entry.state]} <code>{entry.phase.id}</code> – {title} ({days})")
+        if entry.reason:
+            lines.append(t.gettext("Postponed: %(reason)s", reason=escape(entry.reason)))
+    lines.append("")
+    if line.explicit:
+        lines.append(t.gettext("The current phase was set by staff."))
+    else:
+        lines.append(t.gettext("The current phase follows the dates."))
+    lines += [
+        "",
+        "/phase set ID – " + t.gettext("make this the current phase"),
+        "/phase auto – " + t.gettext("follow the dates again"),
+        "/phase postpone ID REASON – " + t.gettext("mark a phase postponed"),
+        "/phase resume ID – " + t.gettext("take the postponed mark away"),
+    ]
+    return "\n".join(lines)
+
+
+async def _change(update: Update, context: ChatContext, words: list[str]) -> str:
+    """Apply one /phase change; return the answer for staff (a refusal changes nothing)."""
+    t, db, procedure, who = context.t, context.db, context.procedure, actor(update)
+    choice = words[0].lower() if words else ""
+    if choice == "auto":
+        await timelines.set_current(db, who, None)
+        return t.gettext("The current phase follows the dates again.")
+    if choice not in ("set", "postpone", "resume"):
+        return t.gettext(
+            "Unknown choice. Use /phase set, /phase auto, /phase postpone or /phase resume."
+        )
+    phase_id = words[1].lower() if len(words) > 1 else ""
+    phase = next((p for p in procedure.phases if p.id == phase_id), None)
+    if phase is None:
+        ids = ", ".join(p.id for p in procedure.phases)
+        return t.gettext(
+            "There is no phase “%(id)s”. The phases are: %(ids)s. Nothing was changed.",
+            id=escape(phase_id[:24]),
+            ids=ids,
+        )
+    title = escape(procedure.text(phase.title, t.language))
+    if choice == "set":
+        await timelines.set_current(db, who, phase.id)
+        return t.gettext("The current phase is now: %(phase)s.", phase=title)
+    if choice == "resume":
+        if phase.id not in (await timelines.overrides(db)).postponed:
+            return t.gettext("%(phase)s is not marked postponed. Nothing was changed.", phase=title)
+        await timelines.resume(db, who, phase.id)
+        return t.gettext("%(phase)s is no longer marked postponed.", phase=title)
+    reason = " ".join(words[2:]).strip()
+    if not reason or len(reason) > MAX_REASON:
+        return t.gettext(
+            "Please give a reason of at most %(max)d characters, like this: "
+            "/phase postpone %(id)s The workshops cannot take place.",
+            max=MAX_REASON,
+            id=phase.id,
+        )
+    await timelines.postpone(db, who, phase.id, reason)
+    return t.gettext("%(phase)s is marked postponed. /status shows the reason.", phase=title)
+
+
+async def phase_command(update: Update, context: ChatContext) -> None:
+    """/phase [set ID | auto | postpone ID REASON | resume ID]."""
+    if not await is_staff(update, context, "/phase"):
+        return
+    words = list(context.args or [])
+    answer = await _change(update, context, words) if words else None
+    procedure = context.procedure
+    decided = await timelines.overrides(context.db)
+    line = timelines.timeline(procedure.phases, procedure.timezone, decided, datetime.now(UTC))
+    text = (answer + "\n\n" if answer else "") + phases_text(context.t, procedure, line)
+    await send_text(update, context, text)

@@ -1,0 +1,121 @@
+"""The procedure model (fields, goals, phases, voting rules), loaded from a TOML file.
+
+Reading and validating the file is bot/procedure/reader.py's job; this module only holds the
+validated, immutable model that the rest of the bot reads.
+"""
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import cached_property
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+VOTING_METHODS = ("top_n", "points")
+
+
+class Text(dict[str, str]):
+    """One text in several languages: language code -> text."""
+
+    def in_language(self, language: str, default: str) -> str:
+        """The text in `language`, else in the default language."""
+        return self.get(language) or self[default]
+
+
+@dataclass(frozen=True)
+class Goal:
+    """A sub-goal (Teilziel) of an action field."""
+
+    id: str
+    text: Text
+
+
+@dataclass(frozen=True)
+class Field:
+    """An action field (Handlungsfeld) with its guiding goal (Leitziel) and sub-goals."""
+
+    id: str
+    title: Text
+    guiding_goal: Text
+    goals: tuple[Goal, ...]
+
+    def goal(self, goal_id: str) -> Goal | None:
+        """The sub-goal with this id, or None."""
+        return next((g for g in self.goals if g.id == goal_id), None)
+
+
+@dataclass(frozen=True)
+class Phase:
+    """One step of the procedure's timeline; dates as written in the file."""
+
+    id: str
+    starts: date | datetime
+    ends: date | datetime | None
+    title: Text
+    description: Text
+
+
+@dataclass(frozen=True)
+class Voting:
+    """The prioritisation rules and the window (timezone-aware)."""
+
+    method: str
+    top_n: int
+    points: int
+    rank_fields: bool
+    opens: datetime
+    closes: datetime
+    results_public: bool
+    results_url: str | None
+    reminder_hours: int = 48
+
+
+@dataclass(frozen=True)
+class Privacy:
+    """What /privacy needs from the procedure: who is responsible, whom to ask, how long."""
+
+    controller: Text
+    contact: str
+    retention: Text
+
+
+@dataclass(frozen=True)
+class Procedure:
+    """A whole participation procedure, validated."""
+
+    id: str
+    example: bool
+    default_language: str
+    languages: tuple[str, ...]
+    timezone: ZoneInfo
+    title: Text
+    description: Text
+    privacy: Privacy
+    voting: Voting
+    phases: tuple[Phase, ...]
+    fields: tuple[Field, ...]
+    source: Path
+
+    def field(self, field_id: str) -> Field | None:
+        """The action field with this id, or None."""
+        return next((f for f in self.fields if f.id == field_id), None)
+
+    def text(self, text: Text, language: str) -> str:
+        """A text in the reader's language, falling back to the default language."""
+        return text.in_language(language, self.default_language)
+
+    def voter_rules(self) -> dict[str, object]:
+        """The rules voters rely on: method, its number, field ranking, fields and their goals."""
+        voting = self.voting
+        rules: dict[str, object] = {"method": voting.method, "rank_fields": voting.rank_fields}
+        if voting.method == "top_n":
+            rules["top_n"] = voting.top_n
+        else:
+            rules["points"] = voting.points
+        rules["fields"] = {f.id: [g.id for g in f.goals] for f in self.fields}
+        return rules
+
+    @cached_property
+    def voter_rules_json(self) -> str:
+        """The rules voters rely on, as stored with the first ballot (made once: read per vote)."""
+        return json.dumps(self.voter_rules(), sort_keys=True, separators=(",", ":"))

@@ -1,0 +1,359 @@
+"""Reading a procedure TOML file: every problem found, one line each, naming key and fault.
+
+`load_procedure` returns a valid Procedure or raises ProcedureError with all problems at once,
+so that staff can fix a file in one go. `coverage` counts translated texts per language for
+`participation-bot check`.
+"""
+
+import tomllib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.languages import SUPPORTED_LANGUAGES
+from bot.procedure.ids import ID_RULE, is_id
+from bot.procedure.model import (
+    VOTING_METHODS,
+    Field,
+    Goal,
+    Phase,
+    Privacy,
+    Procedure,
+    Text,
+    Voting,
+)
+
+_KEYS = {
+    "": {"procedure", "privacy", "voting", "phases", "fields"},
+    "procedure": {"id", "example", "default_language", "languages", "timezone", "title",
+                  "description"},
+    "privacy": {"controller", "contact", "retention"},
+    "voting": {"method", "top_n", "points", "rank_fields", "opens", "closes", "results_public",
+               "results_url", "reminder_hours"},
+    "phases": {"id", "starts", "ends", "title", "description"},
+    "fields": {"id", "title", "guiding_goal", "goals"},
+    "goals": {"id", "text"},
+}  # fmt: skip
+
+
+class ProcedureError(ValueError):
+    """A procedure file that cannot be used; `problems` holds one line per problem."""
+
+    def __init__(self, path: Path, problems: list[str]) -> None:
+        self.path = path
+        self.problems = problems
+        super().__init__("\n".join(f"{path}: {p}" for p in problems))
+
+
+@dataclass
+class _Texts:
+    """Every translatable text seen, for the coverage table: key -> languages present."""
+
+    keys: dict[str, set[str]]
+
+
+class _Reader:
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data = data
+        self.problems: list[str] = []
+        self.texts = _Texts({})
+        self.languages: tuple[str, ...] = ()
+        self.default = "de"
+        self.timezone = ZoneInfo("UTC")
+
+    def problem(self, key: str, what: str) -> None:
+        self.problems.append(f"{key}: {what}")
+
+    def table(self, data: Any, key: str, kind: str) -> dict[str, Any]:
+        if not isinstance(data, dict):
+            self.problem(key, "expected a table")
+            return {}
+        for unknown in sorted(set(data) - _KEYS[kind]):
+            self.problem(f"{key}.{unknown}" if key else unknown, "unknown key")
+        return data
+
+    def string(self, data: dict[str, Any], key: str, where: str, required: bool = True) -> str:
+        value = data.get(key)
+        if value is None:
+            if required:
+                self.problem(f"{where}.{key}", "missing")
+            return ""
+        if not isinstance(value, str) or not value.strip():
+            self.problem(f"{where}.{key}", "expected a non-empty text in quotes")
+            return ""
+        return value.strip()
+
+    def ident(self, data: dict[str, Any], where: str) -> str:
+        value = self.string(data, "id", where)
+        if value and not is_id(value):
+            self.problem(f"{where}.id", f"{value!r} is not a valid id ({ID_RULE})")
+        return value
+
+    def text(self, data: dict[str, Any], key: str, where: str) -> Text:
+        full = f"{where}.{key}"
+        value = data.get(key)
+        if value is None:
+            self.problem(f"{full}.{self.default}", "missing text in the default language")
+            return Text({self.default: ""})
+        if not isinstance(value, dict):
+            self.problem(full, f'expected translations like {key}.{self.default} = "..."')
+            return Text({self.default: ""})
+        text = Text()
+        for language, translation in value.items():
+            if language not in self.languages:
+                self.problem(
+                    f"{full}.{language}",
+                    f"language {language!r} is not listed in procedure.languages",
+                )
+            elif not isinstance(translation, str) or not translation.strip():
+                self.problem(f"{full}.{language}", "expected a non-empty text in quotes")
+            else:
+                text[language] = translation.strip()
+        if self.default not in text:
+            self.problem(f"{full}.{self.default}", "missing text in the default language")
+            text[self.default] = ""
+        self.texts.keys[full] = set(text)
+        return text
+
+    def entries(
+        self, items: list[Any], name: str, kind: str
+    ) -> Iterator[tuple[str, dict[str, Any], str]]:
+        """Each table of an array with its id; the key names it by id once the id is known."""
+        for index, raw in enumerate(items):
+            table = self.table(raw, f"{name}[{index}]", kind)
+            ident = self.ident(table, f"{name}[{index}]")
+            yield f"{name}[{ident or index}]", table, ident
+
+    def unique(self, ids: list[str], where: str) -> None:
+        seen: set[str] = set()
+        for ident in ids:
+            if ident and ident in seen:
+                self.problem(where, f"duplicate id {ident!r}")
+            seen.add(ident)
+
+    def moment(self, value: Any, key: str, end_of_day: bool = False) -> datetime | None:
+        if isinstance(value, datetime):
+            return value if value.tzinfo else value.replace(tzinfo=self.timezone)
+        if isinstance(value, date):
+            day = value + timedelta(days=1) if end_of_day else value
+            return datetime.combine(day, time(0), tzinfo=self.timezone)
+        self.problem(key, "expected a date like 2020-01-14 or a time like 2020-01-14T09:00:00")
+        return None
+
+    def read_languages(self, proc: dict[str, Any]) -> None:
+        languages = proc.get("languages")
+        if not isinstance(languages, list) or not languages:
+            self.problem("procedure.languages", 'expected a list like ["de", "en"]')
+            languages = []
+        offered: list[str] = []
+        for language in languages:
+            if language not in SUPPORTED_LANGUAGES:
+                self.problem(
+                    "procedure.languages",
+                    f"language {language!r} is not supported (supported: "
+                    f"{', '.join(SUPPORTED_LANGUAGES)})",
+                )
+            elif language in offered:
+                self.problem("procedure.languages", f"{language!r} is listed twice")
+            else:
+                offered.append(language)
+        self.languages = tuple(offered)
+        default = self.string(proc, "default_language", "procedure")
+        if default and default not in self.languages:
+            self.problem("procedure.default_language", f"{default!r} is not in languages")
+        if default:
+            self.default = default
+        zone = self.string(proc, "timezone", "procedure")
+        if zone:
+            try:
+                self.timezone = ZoneInfo(zone)
+            except (ZoneInfoNotFoundError, ValueError):
+                self.problem("procedure.timezone", f"unknown timezone {zone!r}, e.g. Europe/Berlin")
+
+    def read_voting(self) -> Voting:
+        vote = self.table(self.data.get("voting", {}), "voting", "voting")
+        method = vote.get("method", "top_n")
+        if method not in VOTING_METHODS:
+            self.problem(
+                "voting.method",
+                f"unknown voting method {method!r} (use {' or '.join(VOTING_METHODS)})",
+            )
+        numbers = {}
+        for key, default in (("top_n", 3), ("points", 10)):
+            value = vote.get(key, default)
+            if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 99:
+                self.problem(f"voting.{key}", "expected a whole number from 1 to 99")
+                value = default
+            numbers[key] = value
+        flags = {}
+        for key in ("rank_fields", "results_public"):
+            value = vote.get(key, False)
+            if not isinstance(value, bool):
+                self.problem(f"voting.{key}", "expected true or false")
+            flags[key] = value is True
+        opens = closes = None
+        for key in ("opens", "closes"):
+            if key not in vote:
+                self.problem(f"voting.{key}", "missing")
+        if "opens" in vote:
+            opens = self.moment(vote["opens"], "voting.opens")
+        if "closes" in vote:
+            closes = self.moment(vote["closes"], "voting.closes", end_of_day=True)
+        if opens and closes and closes <= opens:
+            self.problem("voting.closes", "closing time is not after the opening time")
+        url = vote.get("results_url")
+        if url is not None and (not isinstance(url, str) or not url.startswith("http")):
+            self.problem("voting.results_url", "expected a web address starting with https://")
+            url = None
+        reminder = vote.get("reminder_hours", 48)
+        if not isinstance(reminder, int) or isinstance(reminder, bool) or not 1 <= reminder <= 720:
+            self.problem("voting.reminder_hours", "expected a whole number of hours from 1 to 720")
+            reminder = 48
+        epoch = datetime(2000, 1, 1, tzinfo=self.timezone)
+        return Voting(
+            method=method if method in VOTING_METHODS else "top_n",
+            top_n=numbers["top_n"],
+            points=numbers["points"],
+            rank_fields=flags["rank_fields"],
+            opens=opens or epoch,
+            closes=closes or epoch,
+            results_public=flags["results_public"],
+            results_url=url,
+            reminder_hours=reminder,
+        )
+
+    def read_phases(self) -> tuple[Phase, ...]:
+        phases = self.data.get("phases", [])
+        if not isinstance(phases, list):
+            self.problem("phases", "expected [[phases]] tables")
+            return ()
+        result = []
+        for where, phase, ident in self.entries(phases, "phases", "phases"):
+            starts, ends = phase.get("starts"), phase.get("ends")
+            if starts is None:
+                self.problem(f"{where}.starts", "missing")
+            elif self.moment(starts, f"{where}.starts") and ends is not None:
+                first = self.moment(starts, f"{where}.starts")
+                last = self.moment(ends, f"{where}.ends", end_of_day=True)
+                if first and last and last <= first:
+                    self.problem(f"{where}.ends", "the phase ends before it starts")
+            result.append(
+                Phase(
+                    id=ident,
+                    starts=starts if isinstance(starts, date) else date(2000, 1, 1),
+                    ends=ends if isinstance(ends, date) else None,
+                    title=self.text(phase, "title", where),
+                    description=self.text(phase, "description", where),
+                )
+            )
+        self.unique([p.id for p in result], "phases")
+        return tuple(result)
+
+    def read_fields(self) -> tuple[Field, ...]:
+        fields = self.data.get("fields")
+        if not isinstance(fields, list) or not fields:
+            self.problem("fields", "expected at least one [[fields]] table")
+            return ()
+        result = []
+        for where, table, ident in self.entries(fields, "fields", "fields"):
+            goals_raw = table.get("goals", [])
+            if not isinstance(goals_raw, list) or len(goals_raw) < 2:
+                self.problem(f"{where}.goals", "expected at least two [[fields.goals]] tables")
+                goals_raw = goals_raw if isinstance(goals_raw, list) else []
+            goals = [
+                Goal(id=goal_id, text=self.text(goal, "text", goal_where))
+                for goal_where, goal, goal_id in self.entries(goals_raw, f"{where}.goals", "goals")
+            ]
+            self.unique([g.id for g in goals], f"{where}.goals")
+            result.append(
+                Field(
+                    id=ident,
+                    title=self.text(table, "title", where),
+                    guiding_goal=self.text(table, "guiding_goal", where),
+                    goals=tuple(goals),
+                )
+            )
+        self.unique([f.id for f in result], "fields")
+        return tuple(result)
+
+    def read(self, path: Path) -> Procedure:
+        self.table(self.data, "", "")
+        proc = self.table(self.data.get("procedure", {}), "procedure", "procedure")
+        self.read_languages(proc)
+        ident = self.ident(proc, "procedure")
+        example = proc.get("example", False)
+        if not isinstance(example, bool):
+            self.problem("procedure.example", "expected true or false")
+        title = self.text(proc, "title", "procedure")
+        description = self.text(proc, "description", "procedure")
+        privacy_table = self.table(self.data.get("privacy", {}), "privacy", "privacy")
+        privacy = Privacy(
+            controller=self.text(privacy_table, "controller", "privacy"),
+            contact=self.string(privacy_table, "contact", "privacy"),
+            retention=self.text(privacy_table, "retention", "privacy"),
+        )
+        return Procedure(
+            id=ident,
+            example=example is True,
+            default_language=self.default,
+            languages=self.languages or (self.default,),
+            timezone=self.timezone,
+            title=title,
+            description=description,
+            privacy=privacy,
+            voting=self.read_voting(),
+            phases=self.read_phases(),
+            fields=self.read_fields(),
+            source=path,
+        )
+
+
+def _parse(path: Path) -> tuple[Procedure, _Reader]:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ProcedureError(path, [f"cannot read the file: {exc.strerror}"]) from exc
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ProcedureError(path, ["the file is not UTF-8 text"]) from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ProcedureError(path, [f"TOML syntax error: {exc}"]) from exc
+    reader = _Reader(data)
+    procedure = reader.read(path)
+    if reader.problems:
+        raise ProcedureError(path, reader.problems)
+    return procedure, reader
+
+
+def load_procedure(path: Path) -> Procedure:
+    """Read and validate a procedure file; raise ProcedureError listing every problem."""
+    return _parse(path)[0]
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How many of the procedure's texts exist in one language."""
+
+    language: str
+    translated: int
+    total: int
+    missing: tuple[str, ...]
+
+
+def coverage(path: Path) -> list[Coverage]:
+    """Per offered language: translated texts out of all texts, and the missing keys."""
+    procedure, reader = _parse(path)
+    keys = reader.texts.keys
+    return [
+        Coverage(
+            language=language,
+            translated=sum(language in present for present in keys.values()),
+            total=len(keys),
+            missing=tuple(key for key, present in keys.items() if language not in present),
+        )
+        for language in procedure.languages
+    ]

@@ -1,0 +1,34 @@
+"""Who may vote now, and under which pseudonym: shared by the voting screens."""
+
+import hashlib
+import hmac
+
+from telegram import Update
+
+from bot.chat.context import ChatContext
+from bot.voting.window import WindowState, window
+
+
+def voter_key(secret: str, user_id: int) -> str:
+    """The pseudonym ballots are stored under: HMAC-SHA256(secret, user id)."""
+    return hmac.new(secret.encode(), str(user_id).encode(), hashlib.sha256).hexdigest()
+
+
+async def refusal(context: ChatContext) -> str | None:
+    """Why this resident cannot vote now (window, consent), or None if they can."""
+    t = context.t
+    state = (await window(context.db, context.procedure)).state()
+    if state is WindowState.BEFORE:
+        return t.gettext("Voting has not opened yet. Nothing was changed.")
+    if state is WindowState.CLOSED:
+        return t.gettext("Voting is closed. Nothing was changed.")
+    if not context.reader.consented:
+        return t.gettext("Please agree first under “Set your priorities”. Nothing was changed.")
+    return None
+
+
+def key_of(update: Update, context: ChatContext) -> str:
+    """The voter key of the resident behind this update."""
+    secret = context.services.settings.secret
+    assert update.effective_user is not None and secret is not None
+    return voter_key(secret, update.effective_user.id)

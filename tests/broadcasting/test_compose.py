@@ -1,0 +1,212 @@
+"""Staff compose a broadcast in the chat: texts per language, audience, kind, time, preview."""
+
+import pytest
+
+from bot.broadcasting.buttons import CancelBroadcast, Compose, ComposeLanguage, ComposePhase, Step
+from storage import outbox
+from tests.conftest import (
+    OTHER_STAFF,
+    RESIDENT,
+    STAFF,
+    add_subscribers,
+    finished,
+    last,
+    received,
+    rows,
+)
+
+
+@pytest.fixture
+async def staffed(settings, example):
+    from dataclasses import replace
+
+    from bot.emulated import EmulatedBot
+
+    bot = EmulatedBot(replace(settings, admins=frozenset({STAFF, OTHER_STAFF})), example)
+    async with bot:
+        bot.fake.add_user(STAFF, language_code="en")
+        bot.fake.add_user(OTHER_STAFF, language_code="de")
+        yield bot
+
+
+def sees(bot, user=STAFF):
+    """What staff see in the conversation's latest message."""
+    return last(bot, user).plain_text
+
+
+async def broadcasts(bot):
+    return rows(bot.database_path, "SELECT id, state FROM broadcasts")
+
+
+async def compose_to_preview(bot, user=STAFF):
+    await bot.send(user, "/broadcast")
+    assert "Deutsch" in sees(bot, user)
+    await bot.send(user, "<b>not a tag</b> and **Wichtig**: Workshops am Montag")
+    assert "English" in sees(bot, user)
+    await bot.send(user, "Workshops on Monday")
+    assert "Türkçe" in sees(bot, user)
+    await bot.press(user, Compose(Step.SKIP_REST))
+    await bot.press(user, Compose(Step.AUDIENCE_DONE))
+    await bot.press(user, Compose(Step.NEWS))
+    await bot.press(user, Compose(Step.NOW))
+
+
+async def test_staff_compose_preview_and_send_news_in_several_languages(staffed):
+    users = await add_subscribers(staffed, ["de", "en", "tr", "en"])
+    await compose_to_preview(staffed)
+    preview = sees(staffed)
+    assert "4 recipients" in preview and "English: 2" in preview
+    # The preview shows each language group's message exactly as it will arrive.
+    texts = [m.plain_text for m in staffed.fake.bot_messages(STAFF)]
+    assert "Workshops on Monday" in texts
+    assert any(t.endswith("Workshops am Montag") and "\n" in t for t in texts)  # tr: note + German
+    assert await broadcasts(staffed) == []  # nothing is queued before Send
+
+    await staffed.press(STAFF, Compose(Step.SEND))
+    assert "#1" in sees(staffed)
+    await finished(staffed, 1)
+    assert received(staffed, users[1]) == ["Workshops on Monday"]
+    (turkish,) = received(staffed, users[2])
+    assert turkish.endswith("<b>not a tag</b> and **Wichtig**: Workshops am Montag")
+    (german,) = staffed.fake.bot_messages(users[0])
+    assert "&lt;b&gt;" in german.text  # typed tags are text, not formatting
+    audit = rows(staffed.database_path, "SELECT actor_id, action FROM audit_log")
+    assert (STAFF, "broadcast.news") in audit
+
+
+async def test_a_non_staff_user_gets_unknown_command_and_is_audited(staffed):
+    staffed.fake.add_user(RESIDENT, language_code="en")
+    await staffed.send(RESIDENT, "/broadcast")
+    assert "do not know the command /broadcast" in sees(staffed, RESIDENT)
+    await staffed.send(RESIDENT, "Hello everyone")
+    assert await broadcasts(staffed) == []
+    assert (RESIDENT, "staff.refused") in rows(
+        staffed.database_path, "SELECT actor_id, action FROM audit_log"
+    )
+
+
+async def test_an_empty_text_and_a_text_over_the_limit_are_refused(staffed):
+    await staffed.send(STAFF, "/broadcast")
+    await staffed.send(STAFF, "\u200b \u2060")  # looks empty on a phone
+    assert "as text" in sees(staffed)
+    await staffed.send(STAFF, "x" * 4097)
+    assert "4097" in sees(staffed) and "4096" in sees(staffed)
+    await staffed.send(STAFF, "x" * 4096)
+    assert "English" in sees(staffed)  # accepted: the next language is asked for
+
+
+@pytest.mark.parametrize("steps", [0, 1, 2, 3, 4, 5])
+async def test_cancel_at_every_step_queues_nothing(staffed, steps):
+    await add_subscribers(staffed, ["de"])
+    script = [
+        ("send", "/broadcast"),
+        ("send", "Text"),
+        ("press", Compose(Step.SKIP_REST)),
+        ("press", Compose(Step.AUDIENCE_DONE)),
+        ("press", Compose(Step.NEWS)),
+        ("press", Compose(Step.NOW)),
+    ]
+    for action, value in script[: steps + 1]:
+        await (staffed.send if action == "send" else staffed.press)(STAFF, value)
+    if steps % 2:
+        await staffed.send(STAFF, "/cancel")
+    else:
+        await staffed.press(STAFF, Compose(Step.CANCEL))
+    assert "Nothing was sent" in sees(staffed)
+    assert await broadcasts(staffed) == []
+    # After cancelling, typed text is ordinary free text again.
+    await staffed.send(STAFF, "Text")
+    assert "/help" in sees(staffed)
+
+
+async def test_two_staff_members_compose_at_once_each_with_their_own_draft(staffed):
+    users = await add_subscribers(staffed, ["de"])
+    await staffed.send(STAFF, "/broadcast")
+    await staffed.send(OTHER_STAFF, "/broadcast")
+    await staffed.send(STAFF, "Erste Nachricht")
+    await staffed.send(OTHER_STAFF, "Zweite Nachricht")
+    for user in (STAFF, OTHER_STAFF):
+        await staffed.press(user, Compose(Step.SKIP_REST))
+        await staffed.press(user, Compose(Step.AUDIENCE_DONE))
+        await staffed.press(user, Compose(Step.NEWS))
+        await staffed.press(user, Compose(Step.NOW))
+        await staffed.press(user, Compose(Step.SEND))
+    await finished(staffed, 1)
+    await finished(staffed, 2)
+    assert sorted(received(staffed, users[0])) == ["Erste Nachricht", "Zweite Nachricht"]
+
+
+async def test_an_old_button_of_the_conversation_changes_nothing(staffed):
+    await staffed.send(STAFF, "/broadcast")
+    first = staffed.fake.last_bot_message(STAFF).message_id
+    await staffed.send(STAFF, "Text")
+    # "send" was never offered yet: a forged press is refused and nothing is queued.
+    await staffed.press_forged(STAFF, Compose(Step.SEND), message_id=first)
+    assert "out of date" in list(staffed.fake.answered_callbacks.values())[-1].text
+    assert await broadcasts(staffed) == []
+
+
+async def test_a_phase_change_for_chosen_languages_at_a_time(staffed, example):
+    await add_subscribers(staffed, ["de", "en", "ar"])
+    await staffed.send(STAFF, "/broadcast")
+    await staffed.send(STAFF, "Die Workshops sind verschoben.")
+    await staffed.press(STAFF, Compose(Step.SKIP_REST))
+    await staffed.press(STAFF, ComposeLanguage("ar"))
+    await staffed.press(STAFF, ComposeLanguage("en"))
+    await staffed.press(STAFF, Compose(Step.AUDIENCE_DONE))
+    await staffed.press(STAFF, ComposePhase(example.phases[3]))
+    await staffed.send(STAFF, "2001-01-01 10:00")
+    assert "future" in sees(staffed)
+    await staffed.send(STAFF, "2099-01-01 10:00")
+    assert "2 recipients" in sees(staffed)
+    await staffed.press(STAFF, Compose(Step.SEND))
+    stored = await outbox.get(staffed.services.database, 1)
+    assert stored.kind == "phase" and stored.phase_id == example.phases[3].id
+    assert stored.audience == "ar,en" and stored.state == "queued"
+    assert stored.send_at.startswith("2099-01-01T10:00")
+
+
+async def test_staff_list_recent_broadcasts_and_cancel_a_planned_one(staffed):
+    users = await add_subscribers(staffed, ["de", "de"])
+    await staffed.send(STAFF, "/broadcast")
+    await staffed.send(STAFF, "Geplant")
+    await staffed.press(STAFF, Compose(Step.SKIP_REST))
+    await staffed.press(STAFF, Compose(Step.AUDIENCE_DONE))
+    await staffed.press(STAFF, Compose(Step.NEWS))
+    await staffed.send(STAFF, "2099-01-01 10:00")
+    await staffed.press(STAFF, Compose(Step.SEND))
+    await staffed.send(STAFF, "/broadcasts")
+    assert "#1" in sees(staffed) and "planned" in sees(staffed)
+    await staffed.press(STAFF, CancelBroadcast(1))
+    assert "cancelled" in sees(staffed)
+    assert rows(staffed.database_path, "SELECT state FROM deliveries") == [
+        ("cancelled",),
+        ("cancelled",),
+    ]
+    assert all(received(staffed, user) == [] for user in users)
+    staffed.fake.add_user(RESIDENT, language_code="en")
+    await staffed.send(RESIDENT, "/broadcasts")
+    assert "do not know the command" in sees(staffed, RESIDENT)
+
+
+async def test_sent_news_appear_in_status_and_a_phase_change_sets_the_phase(staffed, example):
+    await add_subscribers(staffed, ["en"])
+    await staffed.send(STAFF, "/broadcast")
+    await staffed.send(STAFF, "Die Maßnahmen-Workshops beginnen.")
+    await staffed.send(STAFF, "The measure workshops begin.")
+    await staffed.press(STAFF, Compose(Step.SKIP_REST))
+    await staffed.press(STAFF, Compose(Step.AUDIENCE_DONE))
+    await staffed.press(STAFF, ComposePhase(example.phases[3]))
+    await staffed.press(STAFF, Compose(Step.NOW))
+    await staffed.press(STAFF, Compose(Step.SEND))
+    await finished(staffed, 1)
+    staffed.fake.add_user(RESIDENT, language_code="en")
+    await staffed.send(RESIDENT, "/status")
+    status = sees(staffed, RESIDENT)
+    assert "The measure workshops begin." in status
+    assert example.phases[3].title["en"] in status
+    assert rows(
+        staffed.database_path, "SELECT value FROM runtime_settings WHERE key = 'phase.current'"
+    ) == [(example.phases[3].id,)]
+    # The author saw one progress message, ending with the final report.
+    assert "finished" in sees(staffed)

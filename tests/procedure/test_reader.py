@@ -1,0 +1,127 @@
+"""`participation-bot check` and the procedure reader: one line per problem, naming the key."""
+
+from pathlib import Path
+
+import pytest
+
+from bot.__main__ import main
+from bot.procedure import ProcedureError, coverage, load_procedure
+from tests.conftest import DATA
+
+MINI = (DATA / "mini.toml").read_text(encoding="utf-8")
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "procedure.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def problems_of(tmp_path: Path, text: str) -> list[str]:
+    with pytest.raises(ProcedureError) as caught:
+        load_procedure(write(tmp_path, text))
+    return caught.value.problems
+
+
+def test_the_documented_minimal_file_is_valid():
+    procedure = load_procedure(DATA / "mini.toml")
+    assert procedure.languages == ("de", "en")
+    assert [f.id for f in procedure.fields] == ["language"]
+    assert procedure.voting.method == "top_n" and procedure.voting.top_n == 3
+    assert procedure.voting.opens.tzinfo is not None
+    assert procedure.voting.opens < procedure.voting.closes
+
+
+def test_the_shipped_example_is_valid_and_complete_in_all_eight_languages(example):
+    assert example.example is True
+    assert example.languages == ("de", "en", "tr", "ar", "ru", "uk", "fa", "pl")
+    assert len(example.fields) == 7
+    assert all(4 <= len(field.goals) <= 6 for field in example.fields)
+    assert [p.id for p in example.phases] == ["workshops", "online", "merge", "measures", "council"]
+    for row in coverage(example.source):
+        assert row.missing == (), f"{row.language} misses {row.missing}"
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        # missing default-language text
+        (('title.de = "Sprache und Bildung"\n', ""), "fields[language].title.de: missing text"),
+        # duplicate ids
+        (('id = "schools"', 'id = "courses"'), "fields[language].goals: duplicate id 'courses'"),
+        # ids that are not [a-z0-9-.]
+        (('id = "language"', 'id = "Sprache_1"'), "fields[0].id: 'Sprache_1' is not a valid id"),
+        # unknown voting method
+        (('method = "top_n"', 'method = "approval"'), "voting.method: unknown voting method"),
+        # closing before opening
+        (
+            ("closes = 2027-03-31T23:59:00", "closes = 2027-02-01T00:00:00"),
+            "voting.closes: closing",
+        ),
+        # a language listed but unsupported
+        (('languages = ["de", "en"]', 'languages = ["de", "en", "fr"]'), "'fr' is not supported"),
+        # a typo in a key
+        (('contact = "', 'kontakt = "'), "privacy.kontakt: unknown key"),
+        # a translation for a language that is not offered
+        (('title.en = "Language and education"', 'title.tr = "Dil"'), "'tr' is not listed"),
+        # default language not offered
+        (('default_language = "de"', 'default_language = "pl"'), "'pl' is not in languages"),
+        # unknown timezone
+        (('"Europe/Berlin"', '"Europe/Luebeck"'), "procedure.timezone: unknown timezone"),
+    ],
+)
+def test_each_problem_class_is_one_line_naming_the_key(tmp_path, change, expected):
+    old, new = change
+    assert old in MINI
+    problems = problems_of(tmp_path, MINI.replace(old, new, 1))
+    assert any(expected in line for line in problems), problems
+    assert all("\n" not in line for line in problems)
+
+
+def test_toml_syntax_errors_give_the_line_number(tmp_path):
+    broken = MINI.replace('id = "courses"', 'id = "courses', 1)
+    (line,) = problems_of(tmp_path, broken)
+    number = broken.splitlines().index('id = "courses') + 1
+    assert line.startswith("TOML syntax error") and f"line {number}" in line
+
+
+def test_all_problems_are_reported_at_once(tmp_path):
+    broken = MINI.replace('method = "top_n"', 'method = "x"').replace(
+        'id = "schools"', 'id = "courses"'
+    )
+    assert len(problems_of(tmp_path, broken)) == 2
+
+
+def test_check_command_prints_coverage_and_exits_zero(capsys):
+    assert main(["check", str(DATA / "mini.toml")]) == 0
+    out = capsys.readouterr().out
+    assert "valid" in out
+    assert "de" in out and "en" in out and "/" in out
+
+
+def test_check_command_reports_gaps_in_a_language(tmp_path, capsys):
+    path = write(
+        tmp_path, MINI.replace('text.en = "Schools work more closely with parents."\n', "")
+    )
+    assert main(["check", str(path)]) == 0
+    out = capsys.readouterr().out
+    en_line = next(line for line in out.splitlines() if line.startswith("en "))
+    assert "fields[language].goals[schools].text" in en_line
+
+
+def test_check_command_exits_non_zero_with_one_line_per_problem(tmp_path, capsys):
+    path = write(tmp_path, MINI.replace('method = "top_n"', 'method = "x"'))
+    assert main(["check", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert f"{path}: voting.method: unknown voting method 'x'" in out
+
+
+@pytest.mark.parametrize("command", ["run", "demo"])
+def test_run_and_demo_refuse_an_invalid_file_with_the_same_messages(tmp_path, capsys, command):
+    path = write(tmp_path, MINI.replace('method = "top_n"', 'method = "x"'))
+    args = [command, "--procedure", str(path), "--database", str(tmp_path / "x.db")]
+    if command == "run":
+        args += ["--token", "123:abc", "--secret", "s" * 20]
+    assert main(args) == 2
+    assert "voting.method: unknown voting method 'x'" in capsys.readouterr().err
+    assert not (tmp_path / "x.db").exists()
