@@ -9,6 +9,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from bot.resources import example_procedure
 
@@ -105,7 +106,7 @@ def load_settings(flags: Mapping[str, str | None], env: Mapping[str, str]) -> Se
             value = env.get(SETTINGS[name][0])
         return value.strip() if value is not None and value.strip() else None
 
-    values: dict[str, object] = {}
+    values: dict[str, Any] = {}  # Settings' keyword arguments, each checked below
     token = pick("token")
     if token is not None:
         if not _TOKEN.match(token):
@@ -170,4 +171,4 @@ def load_settings(flags: Mapping[str, str | None], env: Mapping[str, str]) -> Se
                 f"{limit:g} (Telegram's limit; up to 1000 with BOT_PAID_BROADCAST=1)"
             )
         values["broadcast_rate"] = number
-    return Settings(**values)  # type: ignore[arg-type]
+    return Settings(**values)

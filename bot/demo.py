@@ -33,7 +33,7 @@ class Terminal:
     def __init__(self, bot: EmulatedBot, out: TextIO) -> None:
         self.bot = bot
         self.out = out
-        self._shown: dict[int, tuple[str, object]] = {}
+        self._shown: dict[int, tuple[str | None, object]] = {}
         self._alerts_seen = 0
 
     def print_news(self) -> None:
@@ -58,7 +58,8 @@ class Terminal:
             if rows:
                 flat = [b for row in rows for b in row]
                 if 1 <= number <= len(flat):
-                    return flat[number - 1].get("callback_data")
+                    data = flat[number - 1].get("callback_data")
+                    return data if isinstance(data, str) else None
                 return None
         return None
 

@@ -62,7 +62,7 @@ def catalog_problems(template: Catalog, catalog: Catalog, language: str) -> list
             strings = found.string if isinstance(found.string, (tuple, list)) else (found.string,)
             if len(strings) != expected_forms:
                 problems.append(f"{where}: {len(strings)} plural forms, expected {expected_forms}")
-            allowed = _placeholders(message.id[1])
+            allowed = _placeholders(str(message.id[1]))
             single = _single_number_forms(catalog)
             for index, text in enumerate(strings):
                 if not text:
@@ -76,10 +76,10 @@ def catalog_problems(template: Catalog, catalog: Catalog, language: str) -> list
         else:
             if not found.string:
                 problems.append(f"{where}: empty translation")
-            elif _placeholders(found.string) != _placeholders(message.id):
+            elif _placeholders(str(found.string)) != _placeholders(str(message.id)):
                 problems.append(
-                    f"{where}: placeholders {sorted(_placeholders(found.string))} differ from "
-                    f"{sorted(_placeholders(message.id))}"
+                    f"{where}: placeholders {sorted(_placeholders(str(found.string)))} differ "
+                    f"from {sorted(_placeholders(str(message.id)))}"
                 )
     for message, errors in catalog.check():
         for error in errors:

@@ -136,7 +136,7 @@ async def add_subscribers(
 ) -> list[int]:
     """Residents who subscribed earlier (written as the bot stores them), one per language."""
     bot = bot_or_path if isinstance(bot_or_path, EmulatedBot) else None
-    path = bot.database_path if bot is not None else Path(bot_or_path)  # type: ignore[arg-type]
+    path = bot_or_path.database_path if isinstance(bot_or_path, EmulatedBot) else bot_or_path
     # In a thread: the running bot may be in the middle of a transaction on the event loop.
     users = await asyncio.to_thread(_write_subscribers, path, languages, first)
     if bot is not None:

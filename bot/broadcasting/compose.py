@@ -36,7 +36,7 @@ from bot.broadcasting.compose_screens import (
 )
 from bot.broadcasting.texts import is_blank, too_long
 from bot.chat.buttons import ButtonData
-from bot.chat.context import ChatContext
+from bot.chat.context import ChatContext, ChatHandler
 from bot.chat.presses import ButtonHandler, StateCallback
 from bot.chat.screens import Screen, answer_press, show
 from bot.chat.staff import actor, is_staff, parse_moment
@@ -185,7 +185,7 @@ def compose_conversation(procedure: Procedure) -> ConversationHandler[ChatContex
 
     cancelled = on(Compose(Step.CANCEL), cancel)
     typed = filters.TEXT & ~filters.COMMAND
-    states = {
+    states: dict[object, list[ChatHandler]] = {
         TEXT: [
             on(Compose(Step.SKIP), skip_language),
             on(Compose(Step.SKIP_REST), skip_the_rest),
@@ -209,7 +209,7 @@ def compose_conversation(procedure: Procedure) -> ConversationHandler[ChatContex
         warnings.filterwarnings("ignore", "If 'per_message=False'", PTBUserWarning)
         return ConversationHandler(
             entry_points=[CommandHandler("broadcast", start_compose)],
-            states=states,  # type: ignore[arg-type]  # fix below
+            states=states,
             fallbacks=[CommandHandler("cancel", cancel)],
             per_user=True,
             per_chat=True,

@@ -22,8 +22,8 @@ A feature declares its kinds next to its handlers:
 
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
-from functools import cache, lru_cache
-from typing import ClassVar, Self
+from functools import lru_cache
+from typing import Any, ClassVar, Self, cast
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -36,6 +36,9 @@ MAX_CALLBACK_BYTES = 64
 
 class CallbackDataError(ValueError):
     """A button whose callback data Telegram or the bot itself would reject."""
+
+
+_ARITIES: dict[str, int] = {}
 
 
 class ButtonData:
@@ -66,7 +69,7 @@ class ButtonData:
     def pack(self) -> str:
         """The callback data; CallbackDataError for anything Telegram or `unpack` would refuse."""
         args = self.args()
-        if len(args) != _arity(type(self)) or not all(is_id(arg) for arg in args):
+        if len(args) != self.arity() or not all(is_id(arg) for arg in args):
             raise CallbackDataError(f"arguments not allowed in callback data: {self!r}")
         data = ":".join((VERSION, self.KIND, *args))
         if len(data.encode("utf-8")) > MAX_CALLBACK_BYTES:
@@ -77,9 +80,18 @@ class ButtonData:
     def unpack(cls, data: object, procedure: Procedure) -> Self | None:
         """This kind of button from callback data, validated; None for anything else."""
         parts = _split(data)
-        if parts is None or parts[0] != cls.KIND or len(parts) - 1 != _arity(cls):
+        if parts is None or parts[0] != cls.KIND or len(parts) - 1 != cls.arity():
             return None
         return cls.parse(parts[1:], procedure)
+
+    @classmethod
+    def arity(cls) -> int:
+        """How many arguments this kind of button carries: one per field."""
+        found = _ARITIES.get(cls.KIND)
+        if found is None:
+            # Dataclass fields are known only once the class is decorated: counted at first use.
+            found = _ARITIES[cls.KIND] = len(fields(cast(Any, cls)))
+        return found
 
 
 def decode(data: object, procedure: Procedure) -> ButtonData | None:
@@ -97,11 +109,6 @@ def _split(data: object) -> tuple[str, ...] | None:
     if version != VERSION or not parts or not all(is_id(part) for part in parts):
         return None
     return tuple(parts)
-
-
-@cache
-def _arity(kind: type[ButtonData]) -> int:
-    return len(fields(kind)) if hasattr(kind, "__dataclass_fields__") else 0
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ A press callback returns an alert text when it refused the press (nothing change
 otherwise its edit carried the answer to the press, or the empty answer goes out after it.
 """
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from telegram import Update
@@ -22,8 +22,8 @@ from bot.chat.context import ChatContext
 from bot.chat.screens import answer
 from bot.procedure import Procedure
 
-PressCallback = Callable[[Update, ChatContext], Awaitable[str | None]]
-StateCallback = Callable[[Update, ChatContext], Awaitable[object]]
+PressCallback = Callable[[Update, ChatContext], Coroutine[Any, Any, str | None]]
+StateCallback = Callable[[Update, ChatContext], Coroutine[Any, Any, object]]
 
 
 class ButtonHandler(CallbackQueryHandler[ChatContext, object]):

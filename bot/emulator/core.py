@@ -21,6 +21,7 @@ from bot.emulator.errors import (
 from bot.emulator.faults import Fault, FaultInjector, RateLimiter
 from bot.emulator.params import bool_param, chat_id_of
 from bot.emulator.records import (
+    JSON,
     CallbackRecord,
     ChatRecord,
     MessageRecord,
@@ -41,6 +42,7 @@ def api_method(name: str) -> Callable[[H], H]:
     """Mark a coroutine method as the handler of Bot API method `name`."""
 
     def mark(handler: H) -> H:
+        # A function object takes attributes, but its type does not declare this one.
         handler.bot_api_method = name.lower()  # type: ignore[attr-defined]
         return handler
 
@@ -81,7 +83,7 @@ class EmulatorCore(ChangeNotifier):
         self.webhook: dict[str, Any] = {}
         self.stored_commands: dict[tuple[tuple[Any, ...], str], list[dict[str, str]]] = {}
         self.default_menu_button: dict[str, Any] = {"type": "commands"}
-        self.bot_settings: dict[str, Any] = {}
+        self.bot_settings: dict[tuple[str, str], str] = {}  # (setting, language) -> text
         super().__init__()
         self._handlers: dict[str, Handler] = {
             value.bot_api_method: value
@@ -92,7 +94,7 @@ class EmulatorCore(ChangeNotifier):
 
     # -- the entry point -------------------------------------------------------------------
 
-    async def call(self, token: str, method: str, params: dict[str, Any]) -> tuple[int, dict]:
+    async def call(self, token: str, method: str, params: JSON) -> tuple[int, JSON]:
         """Answer one Bot API request: (HTTP status, JSON body).
 
         Raises SimulatedTimeout when a timeout was injected for this call.
@@ -110,7 +112,7 @@ class EmulatorCore(ChangeNotifier):
         self.changed()
         return status, body
 
-    async def _answer(self, token: str, method: str, params: dict[str, Any]) -> tuple[int, dict]:
+    async def _answer(self, token: str, method: str, params: JSON) -> tuple[int, JSON]:
         if self.latency > 0:
             await asyncio.sleep(self.latency)
         if token != self.token:

@@ -141,7 +141,7 @@ class _Parser:
                 i = self.link(i)
             elif (marked := self.marker(i))[0] is not None:
                 kind, width = marked
-                self.toggle(kind, i)  # type: ignore[arg-type]
+                self.toggle(str(kind), i)
                 i += width
             elif not self.legacy and char in RESERVED_V2:
                 raise _error(

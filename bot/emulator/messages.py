@@ -18,7 +18,7 @@ from bot.emulator.errors import (
     bad_request,
 )
 from bot.emulator.params import bool_param, int_param, required_int, str_param
-from bot.emulator.records import ChatRecord, MessageRecord
+from bot.emulator.records import JSON, ChatRecord, MessageRecord
 from bot.emulator.rules import check_caption, check_reply_markup, check_text
 
 # Send options kept on the record so that tests can check them.
@@ -30,12 +30,12 @@ OPTIONS = (
 )
 
 
-def _clean(markup: dict[str, Any] | None) -> dict[str, Any] | None:
+def _clean(markup: Any) -> Any:
     """Markup without null fields, so that equal keyboards compare equal."""
     if isinstance(markup, dict):
-        return {k: _clean(v) for k, v in markup.items() if v is not None}  # type: ignore[misc]
+        return {k: _clean(v) for k, v in markup.items() if v is not None}
     if isinstance(markup, list):
-        return [_clean(v) for v in markup]  # type: ignore[return-value]
+        return [_clean(v) for v in markup]
     return markup
 
 
@@ -43,7 +43,7 @@ class MessagesMixin(EmulatorCore):
     """sendMessage, editMessageText, editMessageReplyMarkup, editMessageCaption, deleteMessage,
     deleteMessages, copyMessage, sendChatAction."""
 
-    def new_bot_message(self, chat: ChatRecord, params: dict[str, Any], **fields: Any) -> dict:
+    def new_bot_message(self, chat: ChatRecord, params: dict[str, Any], **fields: Any) -> JSON:
         """Store a bot message in chat (reply keyboard, reply target, options) and return JSON."""
         markup = _clean(check_reply_markup(params.get("reply_markup")))
         reply_to = self._reply_target(chat, params)
@@ -100,7 +100,7 @@ class MessagesMixin(EmulatorCore):
             raise bad_request(CANT_EDIT)
         return chat, record
 
-    def _finish_edit(self, record: MessageRecord, changes: dict[str, Any]) -> dict:
+    def _finish_edit(self, record: MessageRecord, changes: dict[str, Any]) -> JSON:
         if all(getattr(record, name) == value for name, value in changes.items()):
             raise bad_request(NOT_MODIFIED)
         for name, value in changes.items():

@@ -81,7 +81,8 @@ class MessageRecord:
     def inline_keyboard(self) -> list[list[JSON]]:
         """The rows of the inline keyboard ([] if there is none)."""
         if self.reply_markup and "inline_keyboard" in self.reply_markup:
-            return self.reply_markup["inline_keyboard"]
+            rows: list[list[JSON]] = self.reply_markup["inline_keyboard"]
+            return rows
         return []
 
     @property

@@ -183,7 +183,7 @@ def check_commands(commands: Any) -> list[dict[str, str]]:
 
 def require_language_code(code: Any) -> str:
     """Commands' language_code: empty (all languages) or a two-letter ISO 639-1 code."""
-    code = "" if code is None else str(code)
-    if code and not re.fullmatch(r"[a-z]{2}", code):
+    text = "" if code is None else str(code)
+    if text and not re.fullmatch(r"[a-z]{2}", text):
         raise bad_request("invalid language code specified")
-    return code
+    return text

@@ -96,6 +96,7 @@ def _runs(
         if phase.id in skipped:
             continue
         start = starts[phase.id]
+        end: datetime | None
         if phase.ends is not None:
             end = moment(phase.ends, timezone, day_after=True).astimezone(UTC)
         else:
