@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from storage.db import Database
 from storage.participants import now
+from storage.subscriptions import ACTIVE_SUBSCRIBERS as _SUBSCRIBERS
 
 FINAL = ("sent", "failed", "blocked", "cancelled")
 
@@ -106,13 +107,6 @@ async def queue(
             (stamp, author_id, f"broadcast.{kind}", f"#{broadcast_id} audience={audience}"),
         )
     return broadcast_id
-
-
-# Active subscribers with the language they read now (a subscription follows the language).
-_SUBSCRIBERS = (
-    "SELECT s.chat_id AS chat_id, COALESCE(p.language, ?) AS language FROM subscriptions s "
-    "JOIN participants p ON p.user_id = s.user_id WHERE s.active = 1"
-)
 
 
 async def reminder_candidates(db: Database, default_language: str) -> list[tuple[int, int, str]]:

@@ -14,35 +14,11 @@ from storage.participants import now
 
 
 @dataclass(frozen=True)
-class Subscription:
-    """One chat's subscription as stored."""
-
-    chat_id: int
-    user_id: int
-    active: bool
-    subscribed_at: str
-    unsubscribed_at: str | None
-    blocked_at: str | None
-
-
-@dataclass(frozen=True)
 class Subscriber:
     """An active subscriber: where to send, and in which language (the participant's now)."""
 
     chat_id: int
     language: str
-
-
-async def get(db: Database, chat_id: int) -> Subscription | None:
-    """The chat's subscription (active or not), or None if it never subscribed."""
-    row = await db.fetchone(
-        "SELECT chat_id, user_id, active, subscribed_at, unsubscribed_at, blocked_at "
-        "FROM subscriptions WHERE chat_id = ?",
-        (chat_id,),
-    )
-    if row is None:
-        return None
-    return Subscription(row[0], row[1], bool(row[2]), row[3], row[4], row[5])
 
 
 async def is_active(db: Database, chat_id: int) -> bool:
@@ -110,21 +86,22 @@ async def set_reminder(db: Database, chat_id: int, wanted: bool) -> bool | None:
     return True
 
 
+# Active subscribers with the language they read now: the participant's choice, else the
+# procedure's default (the one parameter). The outbox fixes a broadcast's audience with it.
+ACTIVE_SUBSCRIBERS = (
+    "SELECT s.chat_id AS chat_id, COALESCE(p.language, ?) AS language FROM subscriptions s "
+    "JOIN participants p ON p.user_id = s.user_id WHERE s.active = 1"
+)
+
+
 async def active(
     db: Database, default_language: str, languages: Iterable[str] | None = None
 ) -> list[Subscriber]:
     """Active subscribers with the language they read now (participant's choice, else the
     procedure's default), optionally only those of `languages`; ordered by chat id."""
     rows = await db.fetchall(
-        "SELECT s.chat_id, COALESCE(p.language, ?) FROM subscriptions s "
-        "JOIN participants p ON p.user_id = s.user_id WHERE s.active = 1 ORDER BY s.chat_id",
+        f"SELECT chat_id, language FROM ({ACTIVE_SUBSCRIBERS}) ORDER BY chat_id",
         (default_language,),
     )
     wanted = set(languages) if languages is not None else None
     return [Subscriber(r[0], r[1]) for r in rows if wanted is None or r[1] in wanted]
-
-
-async def count_active(db: Database) -> int:
-    """How many chats get the news."""
-    row = await db.fetchone("SELECT COUNT(*) FROM subscriptions WHERE active = 1")
-    return int(row[0]) if row else 0

@@ -29,7 +29,6 @@ from storage.outbox import Broadcast, Delivery
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
-BATCH = 200
 POLL_SECONDS = 1.0
 LATE_AFTER = timedelta(minutes=2)  # a scheduled broadcast started later than this is "late"
 GONE = ("chat not found", "user is deactivated", "bot was kicked", "chat was deleted")

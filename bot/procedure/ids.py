@@ -8,7 +8,6 @@ Telegram limits to 64 bytes.
 import re
 
 ID_PATTERN = r"[a-z0-9.-]{1,24}"
-MAX_ID_LENGTH = 24
 _ID = re.compile(rf"^{ID_PATTERN}$")
 ID_RULE = "use a-z, 0-9, '-' and '.', at most 24 characters"
 

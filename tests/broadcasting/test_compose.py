@@ -9,8 +9,10 @@ from tests.conftest import (
     RESIDENT,
     STAFF,
     add_subscribers,
+    alert,
     finished,
     last,
+    raw,
     received,
     rows,
 )
@@ -143,6 +145,28 @@ async def test_an_old_button_of_the_conversation_changes_nothing(staffed):
     # "send" was never offered yet: a forged press is refused and nothing is queued.
     await staffed.press_forged(STAFF, Compose(Step.SEND), message_id=first)
     assert "out of date" in list(staffed.fake.answered_callbacks.values())[-1].text
+    assert await broadcasts(staffed) == []
+
+
+@pytest.mark.parametrize(
+    ("step", "forged"),
+    [(Step.SKIP_REST, raw("composelang", "xx")), (Step.AUDIENCE_DONE, raw("composephase", "nope"))],
+)
+async def test_a_forged_language_or_phase_in_the_composer_is_refused_and_queues_nothing(
+    staffed, step, forged
+):
+    await add_subscribers(staffed, ["de"])
+    await staffed.send(STAFF, "/broadcast")
+    await staffed.send(STAFF, "Text")
+    await staffed.press(STAFF, Compose(Step.SKIP_REST))
+    if step is Step.AUDIENCE_DONE:
+        await staffed.press(STAFF, Compose(Step.AUDIENCE_DONE))
+    screen = sees(staffed)
+    await staffed.press_forged(STAFF, forged)
+    assert "out of date" in alert(staffed).text
+    assert await broadcasts(staffed) == []
+    assert sees(staffed) == screen  # still at the same question
+    await staffed.press(STAFF, Compose(Step.CANCEL))
     assert await broadcasts(staffed) == []
 
 

@@ -47,8 +47,8 @@ async def test_subscription_changes_say_whether_they_changed_anything(db):
     assert await subscriptions.mark_blocked(db, 7) is False
     assert await subscriptions.unsubscribe(db, 7) is False
     assert await subscriptions.subscribe(db, 7, 7) is True
-    found = await subscriptions.get(db, 7)
-    assert found is not None and found.active and found.blocked_at is None
+    stored = await db.fetchall("SELECT active, blocked_at FROM subscriptions WHERE chat_id = 7")
+    assert [tuple(row) for row in stored] == [(1, None)]
     assert await subscriptions.unsubscribe(db, 7) is True
     assert not await subscriptions.is_active(db, 7)
 
