@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Self
 
-from bot.chat.buttons import ButtonData
+from bot.chat.buttons import ButtonData, OfferedLanguage
 from bot.procedure import Phase, Procedure
 
 
@@ -40,19 +40,8 @@ class Compose(ButtonData, kind="compose"):
 
 
 @dataclass(frozen=True)
-class ComposeLanguage(ButtonData, kind="composelang"):
+class ComposeLanguage(OfferedLanguage, kind="composelang"):
     """/broadcast: add or take away a language of the audience (shown with a mark)."""
-
-    language: str
-
-    def args(self) -> tuple[str, ...]:
-        """The language code."""
-        return (self.language,)
-
-    @classmethod
-    def parse(cls, args: tuple[str, ...], procedure: Procedure) -> Self | None:
-        """A language the procedure offers."""
-        return cls(args[0]) if args[0] in procedure.languages else None
 
 
 @dataclass(frozen=True)

@@ -47,8 +47,10 @@ class ButtonData:
     KIND: ClassVar[str] = ""
     _kinds: ClassVar[dict[str, type["ButtonData"]]] = {}
 
-    def __init_subclass__(cls, kind: str = "", **kwargs: object) -> None:
+    def __init_subclass__(cls, kind: str | None = None, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
+        if kind is None:
+            return  # a base that kinds share (below), not a kind of its own
         if not is_id(kind):
             raise TypeError(f"{cls.__name__}: the kind {kind!r} is not an id")
         if kind in ButtonData._kinds:
@@ -92,6 +94,40 @@ class ButtonData:
             # Dataclass fields are known only once the class is decorated: counted at first use.
             found = _ARITIES[cls.KIND] = len(fields(cast(Any, cls)))
         return found
+
+
+@dataclass(frozen=True)
+class Switch(ButtonData):
+    """A button that sets something on or off: it carries the state it sets, never a toggle,
+    so a second tap or a redelivered update changes nothing."""
+
+    on: bool
+    WORDS: ClassVar[tuple[str, str]] = ("on", "off")  # in the callback data: on, off
+
+    def args(self) -> tuple[str, ...]:
+        """The word for on or off."""
+        return (self.WORDS[0] if self.on else self.WORDS[1],)
+
+    @classmethod
+    def parse(cls, args: tuple[str, ...], procedure: Procedure) -> Self | None:
+        """Only the two words."""
+        return cls(args[0] == cls.WORDS[0]) if args[0] in cls.WORDS else None
+
+
+@dataclass(frozen=True)
+class OfferedLanguage(ButtonData):
+    """A button that carries one of the languages the procedure offers."""
+
+    language: str
+
+    def args(self) -> tuple[str, ...]:
+        """The language code."""
+        return (self.language,)
+
+    @classmethod
+    def parse(cls, args: tuple[str, ...], procedure: Procedure) -> Self | None:
+        """A language the procedure offers."""
+        return cls(args[0]) if args[0] in procedure.languages else None
 
 
 def decode(data: object, procedure: Procedure) -> ButtonData | None:

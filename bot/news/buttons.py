@@ -4,10 +4,9 @@ reminder switches (each carries the state it sets, never a toggle)."""
 from dataclasses import dataclass
 from typing import Self
 
-from bot.chat.buttons import ButtonData
+from bot.chat.buttons import ButtonData, Switch
 from bot.procedure import Procedure
 
-ON_OFF = {"on": True, "off": False}
 MOST_PAGES = 10**6
 
 
@@ -35,32 +34,10 @@ class OlderNews(ButtonData, kind="news"):
 
 
 @dataclass(frozen=True)
-class Subscription(ButtonData, kind="subscribe"):
+class Subscription(Switch, kind="subscribe"):
     """Subscribe to the news (on) or stop them (off)."""
-
-    on: bool
-
-    def args(self) -> tuple[str, ...]:
-        """on or off."""
-        return ("on" if self.on else "off",)
-
-    @classmethod
-    def parse(cls, args: tuple[str, ...], procedure: Procedure) -> Self | None:
-        """Only on and off."""
-        return cls(ON_OFF[args[0]]) if args[0] in ON_OFF else None
 
 
 @dataclass(frozen=True)
-class Reminder(ButtonData, kind="reminder"):
-    """Remind me once before voting closes (wanted), or do not."""
-
-    wanted: bool
-
-    def args(self) -> tuple[str, ...]:
-        """on or off."""
-        return ("on" if self.wanted else "off",)
-
-    @classmethod
-    def parse(cls, args: tuple[str, ...], procedure: Procedure) -> Self | None:
-        """Only on and off."""
-        return cls(ON_OFF[args[0]]) if args[0] in ON_OFF else None
+class Reminder(Switch, kind="reminder"):
+    """Remind me once before voting closes (on), or do not (off)."""

@@ -124,7 +124,7 @@ async def membership_changed(update: Update, context: ChatContext) -> None:
 
 async def reminder_pressed(update: Update, context: ChatContext) -> str | None:
     """Ask for or stop the reminder; an alert when there is no subscription to attach it to."""
-    wanted, chat, t = context.button(Reminder).wanted, update.effective_chat, context.t
+    wanted, chat, t = context.button(Reminder).on, update.effective_chat, context.t
     changed = await subscriptions.set_reminder(context.db, chat.id, wanted) if chat else None
     if changed is None:
         return t.gettext("Please subscribe to the news first (/subscribe).")

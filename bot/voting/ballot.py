@@ -13,7 +13,7 @@ from bot.chat.context import ChatContext
 from bot.chat.screens import Screen, show
 from bot.chat.text import escape
 from bot.i18n import Translator
-from bot.procedure import Field, Procedure
+from bot.procedure import Field, Goal, Procedure
 from bot.voting.buttons import FieldBallot, NoPreference, Pick, Points, Vote
 from bot.voting.entry import open_voting
 from bot.voting.voter import key_of, refusal
@@ -94,39 +94,40 @@ async def open_field(update: Update, context: ChatContext) -> None:
 
 async def pick(update: Update, context: ChatContext) -> str | None:
     """top_n: choose or remove a sub-goal; an alert when refused (nothing changed)."""
-    pressed = context.button(Pick)
-    reason = await refusal(context)
-    if reason is not None:
-        return reason
-    t, voting = context.t, context.procedure.voting
-    outcome, ballot = await ballots.set_weight(
-        context.db, key_of(update, context), t.language, context.procedure.voter_rules_json,
-        pressed.field.id, pressed.goal.id, int(pressed.chosen), max_goals=voting.top_n,
-    )  # fmt: skip
-    if outcome is Outcome.LIMIT:
-        return t.ngettext(
-            "You have already chosen %(count)d sub-goal. Remove one first.",
-            "You have already chosen %(count)d sub-goals. Remove one first.",
-            voting.top_n,
-        )
-    await show(update, context, ballot_screen(t, context.procedure, pressed.field, ballot))
-    return None
+    pressed, t, voting = context.button(Pick), context.t, context.procedure.voting
+    over = t.ngettext(
+        "You have already chosen %(count)d sub-goal. Remove one first.",
+        "You have already chosen %(count)d sub-goals. Remove one first.",
+        voting.top_n,
+    )
+    limits = {"max_goals": voting.top_n}
+    return await _set(
+        update, context, pressed.field, pressed.goal, int(pressed.chosen), limits, over
+    )
 
 
 async def give_points(update: Update, context: ChatContext) -> str | None:
     """points: set a sub-goal's points; an alert when refused (nothing changed)."""
-    pressed = context.button(Points)
+    pressed, t, voting = context.button(Points), context.t, context.procedure.voting
+    over = t.gettext("You have no points left. Take points from another sub-goal first.")
+    limits = {"max_total": voting.points}
+    return await _set(update, context, pressed.field, pressed.goal, pressed.points, limits, over)
+
+
+async def _set(update: Update, context: ChatContext, field: Field, goal: Goal, weight: int,
+               limits: dict[str, int], over_limit: str) -> str | None:  # fmt: skip
+    # Set one goal's weight within the method's limit, then show the field again; the alert
+    # text when the window, consent or the limit refused it (nothing changed).
     reason = await refusal(context)
     if reason is not None:
         return reason
-    t, voting = context.t, context.procedure.voting
     outcome, ballot = await ballots.set_weight(
-        context.db, key_of(update, context), t.language, context.procedure.voter_rules_json,
-        pressed.field.id, pressed.goal.id, pressed.points, max_total=voting.points,
+        context.db, key_of(update, context), context.t.language,
+        context.procedure.voter_rules_json, field.id, goal.id, weight, **limits,
     )  # fmt: skip
     if outcome is Outcome.LIMIT:
-        return t.gettext("You have no points left. Take points from another sub-goal first.")
-    await show(update, context, ballot_screen(t, context.procedure, pressed.field, ballot))
+        return over_limit
+    await show(update, context, ballot_screen(context.t, context.procedure, field, ballot))
     return None
 
 

@@ -2,12 +2,11 @@
 toggle, and is valid only for what the procedure has (its fields, goals, method, numbers)."""
 
 from dataclasses import dataclass
-from typing import Self
+from typing import ClassVar, Self
 
-from bot.chat.buttons import ButtonData
+from bot.chat.buttons import ButtonData, Switch
 from bot.procedure import Field, Goal, Procedure
 
-YES_NO = {"yes": True, "no": False}
 ON_OFF = {"1": True, "0": False}
 
 
@@ -27,19 +26,10 @@ class Vote(ButtonData, kind="vote"):
 
 
 @dataclass(frozen=True)
-class Consent(ButtonData, kind="consent"):
-    """The answer to the consent question."""
+class Consent(Switch, kind="consent"):
+    """The answer to the consent question: agreed (on) or not now."""
 
-    agree: bool
-
-    def args(self) -> tuple[str, ...]:
-        """yes or no."""
-        return ("yes" if self.agree else "no",)
-
-    @classmethod
-    def parse(cls, args: tuple[str, ...], procedure: Procedure) -> Self | None:
-        """Only yes and no."""
-        return cls(YES_NO[args[0]]) if args[0] in YES_NO else None
+    WORDS: ClassVar[tuple[str, str]] = ("yes", "no")
 
 
 @dataclass(frozen=True)
@@ -48,8 +38,8 @@ class FieldList(ButtonData, kind="fields"):
 
 
 @dataclass(frozen=True)
-class FieldPage(ButtonData, kind="field"):
-    """One action field to read: its guiding goal and sub-goals."""
+class FieldButton(ButtonData):
+    """A button that carries one action field of the procedure."""
 
     field: Field
 
@@ -65,12 +55,17 @@ class FieldPage(ButtonData, kind="field"):
 
 
 @dataclass(frozen=True)
-class FieldBallot(FieldPage, kind="ballot"):
+class FieldPage(FieldButton, kind="field"):
+    """One action field to read: its guiding goal and sub-goals."""
+
+
+@dataclass(frozen=True)
+class FieldBallot(FieldButton, kind="ballot"):
     """One action field's choices, to set priorities in it."""
 
 
 @dataclass(frozen=True)
-class NoPreference(FieldPage, kind="nopref"):
+class NoPreference(FieldButton, kind="nopref"):
     """ "No preference in this field": a recorded answer."""
 
 
@@ -118,8 +113,8 @@ class Points(ButtonData, kind="points"):
 
 
 @dataclass(frozen=True)
-class Ranking(ButtonData, kind="ranking"):
-    """The screen to order the action fields (procedures with rank_fields)."""
+class RankingButton(ButtonData):
+    """A button of ordering the action fields: only where the procedure ranks them."""
 
     @classmethod
     def parse(cls, args: tuple[str, ...], procedure: Procedure) -> Self | None:
@@ -128,7 +123,12 @@ class Ranking(ButtonData, kind="ranking"):
 
 
 @dataclass(frozen=True)
-class Unrank(Ranking, kind="unrank"):
+class Ranking(RankingButton, kind="ranking"):
+    """The screen to order the action fields."""
+
+
+@dataclass(frozen=True)
+class Unrank(RankingButton, kind="unrank"):
     """Start the order of the action fields again."""
 
 

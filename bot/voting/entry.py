@@ -110,7 +110,7 @@ async def open_voting(update: Update, context: ChatContext) -> None:
 async def answer_consent(update: Update, context: ChatContext) -> None:
     """Agree → store consent and show the fields; Not now → store nothing, back to the menu."""
     user, chat = update.effective_user, update.effective_chat
-    if context.button(Consent).agree and user is not None and chat is not None:
+    if context.button(Consent).on and user is not None and chat is not None:
         await participants.give_consent(context.db, user.id, chat.id)
         await context.reread(update)
         await open_voting(update, context)

@@ -1,10 +1,8 @@
 """The buttons of the welcome: help, the language picker and a language to choose."""
 
 from dataclasses import dataclass
-from typing import Self
 
-from bot.chat.buttons import ButtonData
-from bot.procedure import Procedure
+from bot.chat.buttons import ButtonData, OfferedLanguage
 
 
 @dataclass(frozen=True)
@@ -18,16 +16,5 @@ class Languages(ButtonData, kind="languages"):
 
 
 @dataclass(frozen=True)
-class Language(ButtonData, kind="language"):
+class Language(OfferedLanguage, kind="language"):
     """Choose this language."""
-
-    language: str
-
-    def args(self) -> tuple[str, ...]:
-        """The language code."""
-        return (self.language,)
-
-    @classmethod
-    def parse(cls, args: tuple[str, ...], procedure: Procedure) -> Self | None:
-        """A language the procedure offers."""
-        return cls(args[0]) if args[0] in procedure.languages else None
