@@ -131,6 +131,13 @@ async def agree(bot: EmulatedBot, user: int = RESIDENT, language: str = "en") ->
     await bot.press(user, Consent(True))
 
 
+async def staff_sends(bot: EmulatedBot, command: str) -> str:
+    """A staff member types a command in their chat; what the bot answers."""
+    bot.fake.add_user(STAFF, language_code="en")
+    await bot.send(STAFF, command)
+    return str(last(bot, STAFF).plain_text)
+
+
 async def add_subscribers(
     bot_or_path: EmulatedBot | Path, languages: list[str], first: int = FIRST_SUBSCRIBER
 ) -> list[int]:

@@ -10,7 +10,7 @@ from bot.i18n import RLM
 from bot.news.buttons import OlderNews, Status
 from storage import news
 from storage.news import NewsText
-from tests.conftest import RESIDENT, STAFF, alerts, buttons, last, rows
+from tests.conftest import RESIDENT, STAFF, alerts, buttons, last, rows, staff_sends
 
 
 async def publish(bot, count, translated=True):
@@ -155,9 +155,7 @@ async def test_staff_set_the_phase_postpone_one_and_go_back_to_the_dates(running
     ],
 )
 async def test_wrong_phase_commands_get_a_clear_answer_and_change_nothing(running, command, answer):
-    running.fake.add_user(STAFF, language_code="en")
-    await running.send(STAFF, command)
-    assert answer in last(running, STAFF).plain_text
+    assert answer in await staff_sends(running, command)
     assert rows(running.database_path, "SELECT * FROM runtime_settings") == []
     assert rows(running.database_path, "SELECT * FROM audit_log") == []
 
@@ -174,9 +172,7 @@ async def test_wrong_phase_commands_get_a_clear_answer_and_change_nothing(runnin
     ],
 )
 async def test_wrong_news_get_a_clear_answer_and_nothing_is_published(running, command, answer):
-    running.fake.add_user(STAFF, language_code="en")
-    await running.send(STAFF, command)
-    assert answer in last(running, STAFF).plain_text
+    assert answer in await staff_sends(running, command)
     assert rows(running.database_path, "SELECT * FROM news") == []
     assert rows(running.database_path, "SELECT * FROM audit_log") == []
 

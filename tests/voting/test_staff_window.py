@@ -14,7 +14,7 @@ from bot.resources import example_procedure
 from bot.voting.buttons import FieldBallot, Pick, Vote
 from bot.voting.rules import RulesChangedError
 from bot.voting.window import WindowState, window
-from tests.conftest import RESIDENT, STAFF, agree, last, open_window, rows
+from tests.conftest import RESIDENT, STAFF, agree, last, open_window, rows, staff_sends
 
 
 async def state(bot):
@@ -51,9 +51,7 @@ async def test_staff_open_close_and_extend_voting_audited(running):
     ],
 )
 async def test_wrong_staff_input_gets_a_clear_answer_and_changes_nothing(running, command, answer):
-    running.fake.add_user(STAFF, language_code="en")
-    await running.send(STAFF, command)
-    assert answer in last(running, STAFF).plain_text
+    assert answer in await staff_sends(running, command)
     assert rows(running.database_path, "SELECT * FROM runtime_settings") == []
 
 
