@@ -28,7 +28,7 @@ from storage.db import Database
 SERVICES = "services"  # the key of Services in application.bot_data
 B = TypeVar("B", bound=ButtonData)
 
-# The bot's own ExtBot: its rate_limit_args name who sends (see bot/broadcasting/pacing.py).
+# The bot's own ExtBot: its rate_limit_args say who sends (bot/broadcasting/send_budget.py).
 ChatBot = ExtBot[str]
 Data = dict[Any, Any]
 
