@@ -1,9 +1,10 @@
 """No update can crash the bot; the log names the update, never the token or the text."""
 
+import asyncio
 import logging
 
 from bot.voting.buttons import FieldList
-from tests.conftest import RESIDENT
+from tests.conftest import RESIDENT, rows
 
 
 async def test_a_failing_handler_gets_an_apology_and_the_bot_keeps_working(running, caplog):
@@ -38,5 +39,24 @@ async def test_when_even_the_apology_fails_the_bot_survives(running):
     running.fake.add_user(RESIDENT, language_code="en")
     running.fake.inject_error("sendMessage", 400, "Bad Request: something unexpected", times=2)
     await running.send(RESIDENT, "/help")
+    await running.send(RESIDENT, "/help")
+    assert "/privacy" in running.fake.last_bot_message(RESIDENT).text
+
+
+async def test_when_reading_the_resident_fails_the_update_is_reported_once(running, caplog):
+    # The participants table goes away under the running bot (a broken database file): the
+    # reader cannot be read ahead of the handlers, so no handler may run on that update.
+    # In a thread: the bot may be in a transaction on the event loop.
+    gone = "ALTER TABLE participants RENAME TO participants_gone"
+    await asyncio.to_thread(rows, running.database_path, gone)
+    running.fake.add_user(RESIDENT, language_code="en")
+    with caplog.at_level(logging.WARNING):
+        update_id = await running.send(RESIDENT, "/help")
+    failed = [r for r in caplog.records if r.getMessage().startswith(f"update {update_id} failed")]
+    assert len(failed) == 1
+    assert running.fake.bot_messages(RESIDENT) == []  # no help, and no apology it cannot word
+
+    back = "ALTER TABLE participants_gone RENAME TO participants"
+    await asyncio.to_thread(rows, running.database_path, back)
     await running.send(RESIDENT, "/help")
     assert "/privacy" in running.fake.last_bot_message(RESIDENT).text
