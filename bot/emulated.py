@@ -6,6 +6,7 @@ per-user update processor reports each finished update).
 """
 
 import asyncio
+from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
 
@@ -36,7 +37,7 @@ class EmulatedBot:
     ) -> None:
         token = settings.token or DEMO_TOKEN
         if settings.token is None:
-            settings = Settings(**{**settings.__dict__, "token": token})
+            settings = replace(settings, token=token)
         self.fake = fake or FakeTelegram(token=token)
         self.settings = settings
         self._done: dict[int, asyncio.Future[None]] = {}
