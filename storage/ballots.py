@@ -263,3 +263,17 @@ async def frozen_rules(db: Database) -> str | None:
     """The rules frozen with the first ballot (JSON), or None before any vote."""
     row = await db.fetchone("SELECT rules FROM frozen_rules WHERE id = 1")
     return row[0] if row else None
+
+
+async def withdraw(db: Database, voter_key: str) -> bool:
+    """Erase the voter's whole ballot (choices, "no preference" answers, field order and
+    language) in one transaction; the tally drops it at once. True when anything was there."""
+    async with db.transaction() as connection:
+        erased = 0
+        for table in ("ballots", "abstentions", "field_ranks", "voters"):
+            # The table names are the fixed ones above, never input.
+            cursor = await connection.execute(
+                f"DELETE FROM {table} WHERE voter_key = ?", (voter_key,)
+            )
+            erased += cursor.rowcount
+    return erased > 0

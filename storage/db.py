@@ -31,6 +31,10 @@ class SchemaTooNewError(RuntimeError):
     """The database was written by a newer version of the bot than this one."""
 
 
+class NotADatabaseError(RuntimeError):
+    """The file named as the database is not an SQLite database (or cannot be read)."""
+
+
 def migrations() -> list[tuple[int, str, str]]:
     """The shipped migrations as (number, name, sql), in order."""
     found = []
@@ -74,9 +78,14 @@ def check_version(path: Path) -> None:
     """
     if not path.exists():
         return
-    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as connection:
-        version = connection.execute("PRAGMA user_version").fetchone()[0]
-    connection.close()
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as connection:
+            version = connection.execute("PRAGMA user_version").fetchone()[0]
+        connection.close()
+    except sqlite3.DatabaseError as exc:
+        raise NotADatabaseError(
+            f"{path} cannot be read as the bot's database ({exc}); check BOT_DATABASE"
+        ) from exc
     if version > latest_version():
         raise _too_new(path, version)
 
@@ -122,9 +131,33 @@ class Database:
             raise
         return database
 
+    @classmethod
+    async def open_read_only(cls, path: Path) -> "Database":
+        """Open an existing file only to read it, beside a running bot (WAL: the bot keeps
+        writing, every query here sees one committed state). Refuses a missing file and one
+        whose schema is not this code's (the bot brings it up to date when it starts)."""
+        reader = await cls._open_reader(path, uri=f"file:{path}?mode=ro")
+        try:
+            version = await cls._user_version(reader)
+            if version > latest_version():
+                raise _too_new(path, version)
+            if version < latest_version():
+                raise SchemaTooNewError(
+                    f"the database {path} has schema version {version}; this version of "
+                    f"participation-bot reads version {latest_version()}. Start the bot once "
+                    "(participation-bot run) to bring it up to date."
+                )
+        except BaseException:
+            await reader.close()
+            raise
+        return cls(reader, path, reader)
+
     @staticmethod
-    async def _open_reader(path: Path) -> aiosqlite.Connection:
-        reader = await aiosqlite.connect(path, isolation_level=None)
+    async def _open_reader(path: Path, uri: str | None = None) -> aiosqlite.Connection:
+        if uri is None:
+            reader = await aiosqlite.connect(path, isolation_level=None)
+        else:
+            reader = await aiosqlite.connect(uri, isolation_level=None, uri=True)
         try:
             reader.row_factory = aiosqlite.Row
             await reader.execute("PRAGMA query_only = ON")
