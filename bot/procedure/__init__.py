@@ -8,6 +8,7 @@ from bot.procedure.model import (
     Phase,
     Privacy,
     Procedure,
+    Results,
     Text,
     Voting,
 )
@@ -22,6 +23,7 @@ __all__ = [
     "Privacy",
     "Procedure",
     "ProcedureError",
+    "Results",
     "Text",
     "Voting",
     "coverage",

@@ -12,6 +12,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 VOTING_METHODS = ("top_n", "points")
+PUBLICATION = ("never", "after_close", "live")  # or a date: public from that day on
 
 
 class Text(dict[str, str]):
@@ -71,6 +72,22 @@ class Voting:
 
 
 @dataclass(frozen=True)
+class Results:
+    """When residents see the results, how small groups are protected, and the merge weights.
+
+    `public`: "never", "after_close" (when voting has closed), "live" (while voting runs), or
+    "from" with `public_from` set. `min_group`: a figure counting fewer voters than this is
+    shown as "fewer than N" wherever results leave the database. `weights`: the default weight
+    of the online prioritisation ("online") and of the workshop results ("workshop").
+    """
+
+    public: str = "after_close"
+    public_from: datetime | None = None
+    min_group: int = 5
+    weights: tuple[tuple[str, float], ...] = (("online", 1.0), ("workshop", 1.0))
+
+
+@dataclass(frozen=True)
 class Privacy:
     """What /privacy needs from the procedure: who is responsible, whom to ask, how long."""
 
@@ -95,6 +112,7 @@ class Procedure:
     phases: tuple[Phase, ...]
     fields: tuple[Field, ...]
     source: Path
+    results: Results = Results()
 
     def field(self, field_id: str) -> Field | None:
         """The action field with this id, or None."""

@@ -16,23 +16,26 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bot.languages import SUPPORTED_LANGUAGES
 from bot.procedure.ids import ID_RULE, is_id
 from bot.procedure.model import (
+    PUBLICATION,
     VOTING_METHODS,
     Field,
     Goal,
     Phase,
     Privacy,
     Procedure,
+    Results,
     Text,
     Voting,
 )
 
 _KEYS = {
-    "": {"procedure", "privacy", "voting", "phases", "fields"},
+    "": {"procedure", "privacy", "voting", "results", "phases", "fields"},
     "procedure": {"id", "example", "default_language", "languages", "timezone", "title",
                   "description"},
     "privacy": {"controller", "contact", "retention"},
     "voting": {"method", "top_n", "points", "rank_fields", "opens", "closes", "results_public",
                "results_url", "reminder_hours"},
+    "results": {"public", "min_group", "weights"},
     "phases": {"id", "starts", "ends", "title", "description"},
     "fields": {"id", "title", "guiding_goal", "goals"},
     "goals": {"id", "text"},
@@ -225,6 +228,49 @@ class _Reader:
             reminder_hours=reminder,
         )
 
+    def read_results(self, voting: Voting) -> Results:
+        table = self.table(self.data.get("results", {}), "results", "results")
+        # Without [results], voting.results_public (older files) means "live".
+        public: Any = table.get("public", "live" if voting.results_public else "after_close")
+        public_from = None
+        if isinstance(public, date):
+            public_from = self.moment(public, "results.public")
+            public = "from"
+        elif public not in PUBLICATION:
+            self.problem(
+                "results.public",
+                "expected never, after_close, live or a date like 2020-03-01",
+            )
+            public = "after_close"
+        min_group = table.get("min_group", 5)
+        if (
+            not isinstance(min_group, int)
+            or isinstance(min_group, bool)
+            or not 1 <= min_group <= 100
+        ):
+            self.problem("results.min_group", "expected a whole number from 1 to 100")
+            min_group = 5
+        weights = dict(Results().weights)
+        raw = table.get("weights", {})
+        if not isinstance(raw, dict):
+            self.problem("results.weights", "expected a table like { online = 1, workshop = 1 }")
+            raw = {}
+        for name, value in raw.items():
+            if name not in weights:
+                self.problem(f"results.weights.{name}", "unknown source (use online or workshop)")
+            elif not isinstance(value, int | float) or isinstance(value, bool) or value < 0:
+                self.problem(f"results.weights.{name}", "expected a number of 0 or more")
+            else:
+                weights[name] = float(value)
+        if not any(weights.values()):
+            self.problem("results.weights", "at least one weight must be above 0")
+        return Results(
+            public=public,
+            public_from=public_from,
+            min_group=min_group,
+            weights=tuple(weights.items()),
+        )
+
     def read_phases(self) -> tuple[Phase, ...]:
         phases = self.data.get("phases", [])
         if not isinstance(phases, list):
@@ -295,6 +341,7 @@ class _Reader:
             contact=self.string(privacy_table, "contact", "privacy"),
             retention=self.text(privacy_table, "retention", "privacy"),
         )
+        voting = self.read_voting()
         return Procedure(
             id=ident,
             example=example is True,
@@ -304,10 +351,11 @@ class _Reader:
             title=title,
             description=description,
             privacy=privacy,
-            voting=self.read_voting(),
+            voting=voting,
             phases=self.read_phases(),
             fields=self.read_fields(),
             source=path,
+            results=self.read_results(voting),
         )
 
 

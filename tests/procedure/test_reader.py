@@ -125,3 +125,38 @@ def test_run_and_demo_refuse_an_invalid_file_with_the_same_messages(tmp_path, ca
     assert main(args) == 2
     assert "voting.method: unknown voting method 'x'" in capsys.readouterr().err
     assert not (tmp_path / "x.db").exists()
+
+
+def test_results_section_defaults_and_every_kind_of_publication(tmp_path):
+    plain = load_procedure(DATA / "mini.toml").results
+    assert (plain.public, plain.min_group, dict(plain.weights)) == (
+        "after_close", 5, {"online": 1.0, "workshop": 1.0}
+    )  # fmt: skip
+    for public, expected in (('"never"', "never"), ('"live"', "live"), ("2020-03-01", "from")):
+        text = (
+            MINI + f"\n[results]\npublic = {public}\nmin_group = 3\nweights = {{ workshop = 2 }}\n"
+        )
+        results = load_procedure(write(tmp_path, text)).results
+        assert results.public == expected and results.min_group == 3
+        assert dict(results.weights) == {"online": 1.0, "workshop": 2.0}
+    dated = load_procedure(write(tmp_path, MINI + "\n[results]\npublic = 2020-03-01\n")).results
+    assert dated.public_from is not None and dated.public_from.tzinfo is not None
+    older = MINI.replace("[voting]\n", "[voting]\nresults_public = true\n")
+    assert load_procedure(write(tmp_path, older)).results.public == "live"
+
+
+@pytest.mark.parametrize(
+    ("section", "expected"),
+    [
+        ('public = "sometimes"', "results.public: expected never, after_close, live or a date"),
+        ("min_group = 0", "results.min_group: expected a whole number from 1 to 100"),
+        ("min_group = true", "results.min_group: expected a whole number from 1 to 100"),
+        ("weights = { online = -1 }", "results.weights.online: expected a number of 0 or more"),
+        ("weights = { survey = 1 }", "results.weights.survey: unknown source"),
+        ("weights = { online = 0, workshop = 0 }", "results.weights: at least one weight"),
+        ("colour = 1", "results.colour: unknown key"),
+    ],
+)
+def test_a_wrong_results_section_is_one_line_naming_the_key(tmp_path, section, expected):
+    found = problems_of(tmp_path, MINI + f"\n[results]\n{section}\n")
+    assert any(p.startswith(expected) for p in found), found
