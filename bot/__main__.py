@@ -1,4 +1,5 @@
-"""The command line: `participation-bot run | demo | check` (also `python -m bot`)."""
+"""The command line: `participation-bot run | demo | check | broadcast | results |
+import-workshop` (also `python -m bot`)."""
 
 import argparse
 import logging
@@ -12,8 +13,14 @@ from bot.broadcasting.cli import broadcast_command
 from bot.config import SETTINGS, ConfigError, Settings, load_settings
 from bot.i18n import CatalogError
 from bot.procedure import ProcedureError, coverage
+from bot.results.cli import (
+    add_import_arguments,
+    add_results_arguments,
+    import_command,
+    results_command,
+)
 from bot.voting.rules import RulesChangedError
-from storage.db import SchemaTooNewError
+from storage.db import NotADatabaseError, SchemaTooNewError
 
 EXIT_INVALID = 1  # `check` found problems
 EXIT_CONFIG = 2  # a setting, the procedure file or the database stops the bot from starting
@@ -61,6 +68,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     _add_settings(broadcast, ["database", "procedure", "broadcast_rate"])
     add_broadcast_arguments(broadcast)
+    results = commands.add_parser(
+        "results", help="the results so far (safe while the bot runs): table, CSV, JSON, Markdown"
+    )
+    _add_settings(results, ["database", "procedure"])
+    add_results_arguments(results)
+    workshop = commands.add_parser(
+        "import-workshop", help="import, list or remove town-hall workshop results (CSV)"
+    )
+    _add_settings(workshop, ["database", "procedure"])
+    add_import_arguments(workshop)
     check = commands.add_parser("check", help="validate a procedure file")
     check.add_argument("file", nargs="?", type=Path, help="procedure file (default BOT_PROCEDURE)")
     return parser
@@ -103,6 +120,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = _settings(args)
         if args.command == "broadcast":
             return broadcast_command(settings, args)
+        if args.command == "results":
+            return results_command(settings, args)
+        if args.command == "import-workshop":
+            return import_command(settings, args)
         if args.command == "run":
             from bot.runner import run
 
@@ -114,7 +135,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(str(exc))
     except ProcedureError as exc:
         return _fail("the procedure file has problems:\n" + str(exc))
-    except (SchemaTooNewError, CatalogError, RulesChangedError) as exc:
+    except (SchemaTooNewError, NotADatabaseError, CatalogError, RulesChangedError) as exc:
         return _fail(str(exc))
     except KeyboardInterrupt:
         logging.getLogger(__name__).info("interrupted")
