@@ -11,7 +11,7 @@ from telegram.constants import ParseMode
 from telegram.ext import Application, Defaults
 from telegram.request import BaseRequest, HTTPXRequest
 
-from bot import broadcasting, news, privacy, voting, welcome
+from bot import broadcasting, news, privacy, results, voting, welcome
 from bot.broadcasting.progress import ProgressMessages
 from bot.broadcasting.publishing import on_start, renderer
 from bot.broadcasting.send_budget import BudgetLimiter, SendBudget
@@ -51,6 +51,7 @@ MENU = Menu(
         news.STATUS_ENTRY,
         news.SUBSCRIBE_ENTRY,
         voting.FIELDS_ENTRY,
+        results.RESULTS_ENTRY,
         welcome.HELP_ENTRY,
         privacy.PRIVACY_ENTRY,
         welcome.LANGUAGE_ENTRY,
@@ -104,7 +105,7 @@ def _add_handlers(application: ChatApplication, procedure: Procedure) -> None:
     # Note: order matters. The staff's /broadcast conversation comes first (while one is open,
     # its texts and buttons belong to it); then each feature's commands and buttons; last the
     # out-of-date button, any other command, any other message.
-    for feature in (broadcasting, welcome, voting, news, privacy):
+    for feature in (broadcasting, welcome, voting, news, results, privacy):
         application.add_handlers(feature.handlers(procedure))
     application.add_handlers(fallback_handlers())
     application.add_error_handler(on_error)

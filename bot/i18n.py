@@ -18,6 +18,7 @@ from babel.core import UnknownLocaleError, parse_locale
 from babel.dates import format_date, format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal, format_percent
 
 from bot.languages import SUPPORTED_LANGUAGES, is_rtl
 
@@ -92,6 +93,15 @@ class Translator:
     def datetime(self, value: datetime) -> str:
         """A moment in the procedure's timezone, in this language's format."""
         return format_datetime(value, format="medium", tzinfo=self.timezone, locale=self.language)
+
+    def number(self, value: int) -> str:
+        """A whole number with this language's digit grouping (e.g. "12.345" in German)."""
+        return format_decimal(value, locale=self.language)
+
+    def percent(self, share: float) -> str:
+        """A share (0..1) as a percentage with at most one decimal, as this language writes
+        it (e.g. "13,5 %" in German, "%13,5" in Turkish)."""
+        return format_percent(round(share, 3), locale=self.language, decimal_quantization=False)
 
     def bidi(self, text: str) -> str:
         """The text marked for right-to-left display where the language needs it."""

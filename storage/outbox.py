@@ -62,6 +62,7 @@ async def queue(
     send_at: str | None = None,
     news_id: int | None = None,
     only_once: bool = False,
+    images: Mapping[str, bytes] | None = None,
 ) -> int | None:
     """Queue a broadcast with its texts and one delivery per recipient, in one transaction.
 
@@ -88,6 +89,10 @@ async def queue(
         await connection.executemany(
             "INSERT INTO broadcast_texts (broadcast_id, language, text) VALUES (?, ?, ?)",
             [(broadcast_id, language, text) for language, text in texts.items()],
+        )
+        await connection.executemany(
+            "INSERT INTO broadcast_images (broadcast_id, language, png) VALUES (?, ?, ?)",
+            [(broadcast_id, language, png) for language, png in (images or {}).items()],
         )
         if recipients is not None:
             await connection.executemany(
@@ -169,6 +174,23 @@ async def texts(db: Database, broadcast_id: int) -> dict[str, str]:
         "SELECT language, text FROM broadcast_texts WHERE broadcast_id = ?", (broadcast_id,)
     )
     return {row[0]: row[1] for row in rows}
+
+
+async def images(db: Database, broadcast_id: int) -> dict[str, tuple[bytes, str | None]]:
+    """language -> (PNG, Telegram's file id once uploaded) of a broadcast's picture."""
+    rows = await db.fetchall(
+        "SELECT language, png, file_id FROM broadcast_images WHERE broadcast_id = ?",
+        (broadcast_id,),
+    )
+    return {row[0]: (bytes(row[1]), row[2]) for row in rows}
+
+
+async def remember_file_id(db: Database, broadcast_id: int, language: str, file_id: str) -> None:
+    """Keep the file id Telegram gave an uploaded picture: later deliveries send it by id."""
+    await db.write(
+        "UPDATE broadcast_images SET file_id = ? WHERE broadcast_id = ? AND language = ?",
+        (file_id, broadcast_id, language),
+    )
 
 
 async def due(db: Database, moment: str) -> list[Broadcast]:

@@ -16,11 +16,13 @@ import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
+from telegram import Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import ExtBot
 
 from bot.broadcasting.in_flight import InFlight
+from bot.broadcasting.pictures import Pictures
 from bot.broadcasting.send_budget import BROADCAST, SendBudget, retry_seconds
 from storage import outbox
 from storage.db import Database
@@ -117,6 +119,7 @@ class BroadcastWorker:
             if self._on_start is not None:
                 await self._on_start(broadcast, written)
         texts = self._render(written)
+        pictures = await Pictures.load(self.db, broadcast.id)
         gate = InFlight(self.budget.rate)
         clock = asyncio.get_running_loop().time
         started, last_report = clock(), 0.0
@@ -140,7 +143,7 @@ class BroadcastWorker:
                 break
             for item in claimed:
                 await gate.enter()
-                task = asyncio.create_task(self._deliver(gate, texts, item))
+                task = asyncio.create_task(self._deliver(gate, texts, pictures, item))
                 running.add(task)
                 task.add_done_callback(_forget(running))
             if self._progress is not None and clock() - last_report >= 3.0:
@@ -178,7 +181,9 @@ class BroadcastWorker:
         except TelegramError as exc:  # a progress message must never stop the delivery
             log.warning("progress report for broadcast %s failed: %s", broadcast.id, exc)
 
-    async def _deliver(self, gate: InFlight, texts: dict[str, str], item: Delivery) -> None:
+    async def _deliver(
+        self, gate: InFlight, texts: dict[str, str], pictures: Pictures, item: Delivery
+    ) -> None:
         """Send one claimed delivery and write its outcome; its place in the gate frees only
         then, so the messages that may arrive twice after a crash are never more than the
         gate allows."""
@@ -186,23 +191,40 @@ class BroadcastWorker:
         try:
             await self.budget.take()
             handed = time.perf_counter()
-            state, error = await self._send_one(texts, item)
+            state, error = await self._send_one(texts, pictures, item)
             await self._settle(item, state, error)
             if state != "pending":  # a retry's backoff is not a round trip
                 round_trip = time.perf_counter() - handed
         finally:
             await gate.leave(round_trip)
 
-    async def _send_one(self, texts: dict[str, str], item: Delivery) -> tuple[str, str | None]:
+    async def _send_one(
+        self, texts: dict[str, str], pictures: Pictures, item: Delivery
+    ) -> tuple[str, str | None]:
         text = texts.get(item.language) or next(iter(texts.values()))
         try:
-            await self.bot.send_message(
-                item.chat_id,
-                text,
-                parse_mode=ParseMode.HTML,
-                allow_paid_broadcast=True if self.paid else None,
-                rate_limit_args=BROADCAST,  # its token was taken: the budget must not count it
-            )
+            picture = pictures.language_of(item.language)
+            if picture is None:
+                await self.bot.send_message(
+                    item.chat_id,
+                    text,
+                    parse_mode=ParseMode.HTML,
+                    allow_paid_broadcast=True if self.paid else None,
+                    rate_limit_args=BROADCAST,  # its token was taken: the budget must not count it
+                )
+            else:  # the text is the picture's caption: still one message per subscriber
+
+                def photo(image: bytes | str) -> Awaitable[Message]:
+                    return self.bot.send_photo(
+                        item.chat_id,
+                        image,
+                        caption=text,
+                        parse_mode=ParseMode.HTML,
+                        allow_paid_broadcast=True if self.paid else None,
+                        rate_limit_args=BROADCAST,
+                    )
+
+                await pictures.send(picture, photo)
         except RetryAfter as exc:
             self.budget.pause(retry_seconds(exc))
             return "pending", "RetryAfter"

@@ -12,6 +12,7 @@ log = logging.getLogger(__name__)
 COMMANDS = (
     "start",
     "myballot",
+    "results",
     "status",
     "subscribe",
     "unsubscribe",
@@ -26,6 +27,7 @@ def command_list(t: Translator) -> list[BotCommand]:
     descriptions = {
         "start": t.gettext("main menu"),
         "myballot": t.gettext("what you chose"),
+        "results": t.gettext("the results"),
         "status": t.gettext("where the procedure stands, and its news"),
         "subscribe": t.gettext("get the news as messages"),
         "unsubscribe": t.gettext("stop the news"),
@@ -42,6 +44,7 @@ def staff_command_list(t: Translator) -> list[BotCommand]:
         BotCommand("voting", t.gettext("open, close or extend voting")),
         BotCommand("phase", t.gettext("set the current phase, or mark one postponed")),
         BotCommand("news", t.gettext("publish a news item under /status")),
+        BotCommand("results", t.gettext("results, charts and exports for staff")),
     ]
 
 
@@ -55,11 +58,11 @@ async def register_commands(
         await bot.set_my_commands(commands, language_code=language)
     t = catalogs.translator(default_language)
     await bot.set_my_commands(command_list(t))
+    # A command both lists have (/results) appears once, described as staff use it.
+    merged = {c.command: c for c in command_list(t)} | {c.command: c for c in staff_command_list(t)}
     for user_id in sorted(staff):
         try:
-            await bot.set_my_commands(
-                command_list(t) + staff_command_list(t), scope=BotCommandScopeChat(user_id)
-            )
+            await bot.set_my_commands(list(merged.values()), scope=BotCommandScopeChat(user_id))
         except TelegramError as exc:
             # A staff member who never opened the bot has no chat yet; their commands work.
             log.warning("staff commands not shown for one staff member: %s", exc.message)

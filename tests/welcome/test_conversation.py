@@ -9,7 +9,7 @@ from bot.voting.buttons import FieldList, FieldPage
 from bot.welcome.buttons import Language, Languages
 from storage import participants
 from storage.db import Database
-from tests.conftest import RESIDENT, buttons, last
+from tests.conftest import RESIDENT, STAFF, buttons, last
 
 
 async def stored_language(running, user_id=RESIDENT):
@@ -173,6 +173,7 @@ async def test_commands_are_registered_per_language(running):
         assert [c["command"] for c in commands] == [
             "start",
             "myballot",
+            "results",
             "status",
             "subscribe",
             "unsubscribe",
@@ -183,6 +184,9 @@ async def test_commands_are_registered_per_language(running):
     german = running.fake.commands(language_code="de")
     assert german != running.fake.commands(language_code="en")
     assert running.fake.commands(language_code=None) == german
+    # staff see /results once, described as staff use it, beside their own commands
+    staff = [c["command"] for c in running.fake.commands(scope={"type": "chat", "chat_id": STAFF})]
+    assert staff.count("results") == 1 and {"voting", "news"} <= set(staff)
 
 
 @pytest.mark.parametrize("language", SUPPORTED_LANGUAGES)
