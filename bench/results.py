@@ -269,10 +269,10 @@ class Call:
 async def make(db: Database, procedure: Procedure, call: Call) -> ballots.Outcome:
     rules = procedure.voter_rules_json
     if call.kind == "abstain":
-        done, _ = await ballots.abstain(db, call.key, call.language, rules, call.field_id)
+        done, _ = await ballots.abstain(db, call.key, rules, call.field_id)
     else:
         done, _ = await ballots.set_weight(
-            db, call.key, call.language, rules, call.field_id, call.goal_id, call.weight,
+            db, call.key, rules, call.field_id, call.goal_id, call.weight,
             max_goals=procedure.voting.top_n,
         )  # fmt: skip
     return done

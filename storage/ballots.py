@@ -53,12 +53,13 @@ _READ = (
     "SELECT 'weight', field_id, goal_id, weight FROM ballots WHERE voter_key = ?1 "
     "UNION ALL SELECT 'abstained', field_id, '', 0 FROM abstentions WHERE voter_key = ?1 "
     "UNION ALL SELECT 'rank', field_id, '', position FROM field_ranks WHERE voter_key = ?1 "
-    "UNION ALL SELECT 'language', language, '', 0 FROM voters WHERE voter_key = ?1"
+    "UNION ALL SELECT 'voter', '', '', 0 FROM voters WHERE voter_key = ?1"
 )
 
 
-def _ballot(rows: Iterable[Sequence[Any]]) -> tuple[Ballot, str | None]:
-    result, ranked, language = Ballot(), [], None
+def _ballot(rows: Iterable[Sequence[Any]]) -> tuple[Ballot, bool]:
+    """The ballot, and whether the voter is known (has a row in voters)."""
+    result, ranked, known = Ballot(), [], False
     for kind, field_id, goal_id, number in rows:
         if kind == "weight":
             result.weights.setdefault(field_id, {})[goal_id] = number
@@ -67,9 +68,9 @@ def _ballot(rows: Iterable[Sequence[Any]]) -> tuple[Ballot, str | None]:
         elif kind == "rank":
             ranked.append((number, field_id))
         else:
-            language = field_id
+            known = True
     result.ranking = [field_id for _, field_id in sorted(ranked)]
-    return result, language
+    return result, known
 
 
 async def ballot(db: Database, voter_key: str) -> Ballot:
@@ -92,25 +93,24 @@ class _Change:
         self.db, self.connection, self.voter_key = db, connection, voter_key
         self.froze = False  # this change wrote the frozen rules (if they were not there yet)
 
-    async def read(self) -> tuple[Ballot, str | None]:
+    async def read(self) -> tuple[Ballot, bool]:
         return _ballot(await self.connection.execute_fetchall(_READ, (self.voter_key,)))
 
     async def write(self, sql: str, params: tuple[Any, ...]) -> None:
         await self.connection.execute(sql, params)
 
-    async def prepare(self, language: str, stored_language: str | None, rules: str) -> None:
-        # The first ballot freezes the rules voters were told; each voter's language is kept.
+    async def prepare(self, known: bool, rules: str) -> None:
+        # The first ballot freezes the rules voters were told; a new voter gets their row
+        # (the key alone: nothing next to a ballot says anything about the person).
         if not self.db.cache(_Frozen).done:
             await self.write(
                 "INSERT OR IGNORE INTO frozen_rules (id, rules, frozen_at) VALUES (1, ?, ?)",
                 (rules, now()),
             )
             self.froze = True
-        if stored_language != language:
+        if not known:
             await self.write(
-                "INSERT INTO voters (voter_key, language) VALUES (?, ?) "
-                "ON CONFLICT (voter_key) DO UPDATE SET language = excluded.language",
-                (self.voter_key, language),
+                "INSERT OR IGNORE INTO voters (voter_key) VALUES (?)", (self.voter_key,)
             )
 
 
@@ -155,7 +155,6 @@ _NO_LIMIT = 1 << 30
 async def set_weight(
     db: Database,
     voter_key: str,
-    language: str,
     rules: str,
     field_id: str,
     goal_id: str,
@@ -170,13 +169,13 @@ async def set_weight(
 
     The usual tap (a known voter, no "no preference" to undo) is one guarded statement, its
     own transaction; anything else (first vote, undoing "no preference") one transaction."""
-    current, stored_language = _ballot(await db.fetchall(_READ, (voter_key,)))
+    current, known = _ballot(await db.fetchall(_READ, (voter_key,)))
     chosen = current.chosen(field_id)
     refused = _refusal(chosen, goal_id, weight, max_goals, max_total)
     if refused is not None:
         return refused, current
     limits = (max_goals or _NO_LIMIT, max_total or _NO_LIMIT)
-    if stored_language == language and field_id not in current.abstained and db.cache(_Frozen).done:
+    if known and field_id not in current.abstained and db.cache(_Frozen).done:
         if weight > 0:
             landed = await db.write(_GUARDED_SET, (voter_key, field_id, goal_id, weight, *limits))
             if not landed:  # a racing tap got there first: report the ballot as it is now
@@ -185,12 +184,12 @@ async def set_weight(
             await db.write(_UNSET, (voter_key, field_id, goal_id))
     else:
         async with _change(db, voter_key) as change:
-            current, stored_language = await change.read()
+            current, known = await change.read()
             chosen = current.chosen(field_id)
             refused = _refusal(chosen, goal_id, weight, max_goals, max_total)
             if refused is not None:
                 return refused, current
-            await change.prepare(language, stored_language, rules)
+            await change.prepare(known, rules)
             if field_id in current.abstained:
                 await change.write(
                     "DELETE FROM abstentions WHERE voter_key = ? AND field_id = ?",
@@ -209,14 +208,14 @@ async def set_weight(
 
 
 async def abstain(
-    db: Database, voter_key: str, language: str, rules: str, field_id: str
+    db: Database, voter_key: str, rules: str, field_id: str
 ) -> tuple[Outcome, Ballot]:
     """Record "no preference in this field" (removing choices made there)."""
     async with _change(db, voter_key) as change:
-        current, stored_language = await change.read()
+        current, known = await change.read()
         if field_id in current.abstained:
             return Outcome.UNCHANGED, current
-        await change.prepare(language, stored_language, rules)
+        await change.prepare(known, rules)
         await change.write(
             "DELETE FROM ballots WHERE voter_key = ? AND field_id = ?", (voter_key, field_id)
         )
@@ -229,18 +228,18 @@ async def abstain(
 
 
 async def rank_field(
-    db: Database, voter_key: str, language: str, rules: str, field_id: str, position: int
+    db: Database, voter_key: str, rules: str, field_id: str, position: int
 ) -> tuple[Outcome, Ballot]:
     """Put a field at `position` of the voter's order; the button carries the position it was
     made for, so a replay or an out-of-date button changes nothing."""
     async with _change(db, voter_key) as change:
-        current, stored_language = await change.read()
+        current, known = await change.read()
         if field_id in current.ranking:
             placed = current.ranking.index(field_id) + 1
             return (Outcome.UNCHANGED if placed == position else Outcome.STALE), current
         if position != len(current.ranking) + 1:
             return Outcome.STALE, current
-        await change.prepare(language, stored_language, rules)
+        await change.prepare(known, rules)
         await change.write(
             "INSERT INTO field_ranks (voter_key, field_id, position) VALUES (?, ?, ?)",
             (voter_key, field_id, position),
@@ -266,14 +265,18 @@ async def frozen_rules(db: Database) -> str | None:
 
 
 async def withdraw(db: Database, voter_key: str) -> bool:
-    """Erase the voter's whole ballot (choices, "no preference" answers, field order and
-    language) in one transaction; the tally drops it at once. True when anything was there."""
+    """Erase the voter's whole ballot (choices, "no preference" answers, field order) in one
+    transaction; the tally drops it at once. True when anything was there."""
     async with db.transaction() as connection:
-        erased = 0
-        for table in ("ballots", "abstentions", "field_ranks", "voters"):
-            # The table names are the fixed ones above, never input.
-            cursor = await connection.execute(
-                f"DELETE FROM {table} WHERE voter_key = ?", (voter_key,)
-            )
-            erased += cursor.rowcount
+        return await erase_ballot(connection, voter_key)
+
+
+async def erase_ballot(connection: aiosqlite.Connection, voter_key: str) -> bool:
+    """Inside a caller's transaction: erase the voter's whole ballot; True when anything was
+    there (storage/privacy.py erases a resident's data in one transaction with it)."""
+    erased = 0
+    for table in ("ballots", "abstentions", "field_ranks", "voters"):
+        # The table names are the fixed ones above, never input.
+        cursor = await connection.execute(f"DELETE FROM {table} WHERE voter_key = ?", (voter_key,))
+        erased += cursor.rowcount
     return erased > 0

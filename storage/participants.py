@@ -8,6 +8,8 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+import aiosqlite
+
 from storage.db import Database
 
 CACHE_SIZE = 10_000
@@ -23,6 +25,7 @@ class Participant:
     created_at: str
     updated_at: str
     consent_at: str | None = None
+    voted: bool = False  # that they voted (never what): participation per language counts it
 
 
 def now() -> str:
@@ -51,11 +54,14 @@ async def get(db: Database, user_id: int) -> Participant | None:
         return recent.rows[user_id]
     generation = recent.generation
     row = await db.fetchone(
-        "SELECT user_id, chat_id, language, created_at, updated_at, consent_at FROM participants "
-        "WHERE user_id = ?",
+        "SELECT user_id, chat_id, language, created_at, updated_at, consent_at, voted "
+        "FROM participants WHERE user_id = ?",
         (user_id,),
     )
-    found = Participant(*row) if row else None
+    found = None
+    if row:
+        user, chat, language, created, updated, consent, voted = row
+        found = Participant(user, chat, language, created, updated, consent, bool(voted))
     if recent.generation == generation:
         recent.rows[user_id] = found
         if len(recent.rows) > CACHE_SIZE:
@@ -113,3 +119,41 @@ async def give_consent(db: Database, user_id: int, chat_id: int) -> None:
         db, user_id, chat_id, None, True,
         "consent_at = COALESCE(participants.consent_at, excluded.consent_at)",
     )  # fmt: skip
+
+
+async def mark_voted(
+    db: Database, user_id: int, voted: bool = True, language: str | None = None
+) -> None:
+    """Mark that the participant has a ballot (or, False, no longer has one). `language`: the
+    language they read in, kept unless they chose one (participation per language counts it)."""
+    try:
+        await db.write(
+            "UPDATE participants SET voted = ?, language = COALESCE(language, ?) "
+            "WHERE user_id = ? AND (voted != ? OR (language IS NULL AND ? IS NOT NULL))",
+            (int(voted), language, user_id, int(voted), language),
+        )
+    finally:
+        db.cache(_Recent).forget(user_id)
+
+
+def forget(db: Database, user_id: int) -> None:
+    """Forget the cached row: called after a transaction that changed it ended (committed or
+    not), so that no read that overlapped the change is kept."""
+    db.cache(_Recent).forget(user_id)
+
+
+async def withdraw_consent(connection: aiosqlite.Connection, user_id: int) -> None:
+    """Inside a caller's transaction: the participant no longer agrees to vote (their ballot
+    goes in the same transaction, storage/privacy.py); language and subscription stay. The
+    caller calls `forget` once the transaction is over."""
+    await connection.execute(
+        "UPDATE participants SET consent_at = NULL, voted = 0 WHERE user_id = ?", (user_id,)
+    )
+
+
+async def erase(connection: aiosqlite.Connection, user_id: int) -> bool:
+    """Inside a caller's transaction: delete the participant (their subscription goes with
+    them: foreign key ON DELETE CASCADE). True when there was one. The caller calls `forget`
+    once the transaction is over."""
+    cursor = await connection.execute("DELETE FROM participants WHERE user_id = ?", (user_id,))
+    return cursor.rowcount > 0

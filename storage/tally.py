@@ -13,7 +13,8 @@ from storage.db import Database
 @dataclass
 class Tally:
     """Per goal: voters who chose it and points given; per field: voters who answered it and
-    who said "no preference"; per language: voters; the positions given to each field."""
+    who said "no preference"; per language: residents who voted and use the bot in it; the
+    positions given to each field; all voters (those with a ballot)."""
 
     goal_voters: dict[tuple[str, str], int] = field(default_factory=dict)
     goal_points: dict[tuple[str, str], int] = field(default_factory=dict)
@@ -31,7 +32,8 @@ _COUNTERS = (
     "UNION ALL SELECT 'field', field_id, '', answered, abstained FROM field_tally "
     "UNION ALL SELECT 'rank', field_id, '', rank_sum, rank_count FROM field_tally "
     "WHERE rank_count > 0 "
-    "UNION ALL SELECT 'language', language, '', voters, 0 FROM language_tally WHERE voters > 0"
+    "UNION ALL SELECT 'language', language, '', voters, 0 FROM language_tally WHERE voters > 0 "
+    "UNION ALL SELECT 'voters', '', '', COUNT(*), 0 FROM voters"
 )
 
 
@@ -50,9 +52,10 @@ async def tally(db: Database) -> Tally:
         elif kind == "rank":
             result.field_rank_sum[key] = first
             result.field_rank_count[key] = second
-        else:
+        elif kind == "language":
             result.language_voters[key] = first
-    result.voters = sum(result.language_voters.values())
+        else:
+            result.voters = first
     return result
 
 
@@ -77,7 +80,8 @@ async def counted_again(db: Database) -> Tally:
     ):
         result.field_abstentions[field_id] = voters
     for language, voters in await db.fetchall(
-        "SELECT language, COUNT(*) FROM voters GROUP BY language"
+        "SELECT language, COUNT(*) FROM participants WHERE voted = 1 AND language IS NOT NULL "
+        "GROUP BY language"
     ):
         result.language_voters[language] = voters
     for field_id, total, count in await db.fetchall(
@@ -85,5 +89,6 @@ async def counted_again(db: Database) -> Tally:
     ):
         result.field_rank_sum[field_id] = total
         result.field_rank_count[field_id] = count
-    result.voters = sum(result.language_voters.values())
+    row = await db.fetchone("SELECT COUNT(*) FROM voters")
+    result.voters = int(row[0]) if row else 0
     return result

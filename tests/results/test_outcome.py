@@ -31,7 +31,7 @@ from hypothesis import strategies as st
 from bot.procedure import Procedure, load_procedure
 from bot.resources import example_procedure
 from bot.results.outcome import Outcome, outcome, parse_weights
-from storage import ballots, workshops
+from storage import ballots, participants, workshops
 from storage.ballots import Outcome as Change
 from storage.db import Database
 from storage.tally import Tally, counted_again, tally
@@ -157,22 +157,22 @@ async def write_ballot(db: Database, procedure: Procedure, key: str, lang: str, 
         goals = [g.id for g in procedure.field(field_id).goals]
         if field_id in b.detours:
             if wanted == "abstain":  # chose something first, then said "no preference"
-                await ballots.set_weight(db, key, lang, rules, field_id, goals[-1], 1, **limits)
+                await ballots.set_weight(db, key, rules, field_id, goals[-1], 1, **limits)
             else:  # said "no preference" first, then chose; and picked and dropped a goal
-                await ballots.abstain(db, key, lang, rules, field_id)
-                await ballots.set_weight(db, key, lang, rules, field_id, goals[0], 1, **limits)
-                await ballots.set_weight(db, key, lang, rules, field_id, goals[0], 0, **limits)
+                await ballots.abstain(db, key, rules, field_id)
+                await ballots.set_weight(db, key, rules, field_id, goals[0], 1, **limits)
+                await ballots.set_weight(db, key, rules, field_id, goals[0], 0, **limits)
         if wanted == "abstain":
-            changed, _ = await ballots.abstain(db, key, lang, rules, field_id)
+            changed, _ = await ballots.abstain(db, key, rules, field_id)
             assert changed is Change.CHANGED
             continue
         for goal_id, weight in wanted.items():
             changed, _ = await ballots.set_weight(
-                db, key, lang, rules, field_id, goal_id, weight, **limits
+                db, key, rules, field_id, goal_id, weight, **limits
             )
             assert changed is Change.CHANGED, (field_id, goal_id, weight)
     for position, field_id in enumerate(b.ranking, start=1):
-        changed, _ = await ballots.rank_field(db, key, lang, rules, field_id, position)
+        changed, _ = await ballots.rank_field(db, key, rules, field_id, position)
         assert changed is Change.CHANGED
 
 
@@ -187,11 +187,17 @@ async def stored(
         try:
             for n, voter in enumerate(voters):
                 key = f"voter-{n}"
+                # The resident behind the key, as the bot keeps them: their language, and the
+                # mark that they voted (set with a vote, cleared when the ballot is withdrawn).
+                await participants.set_language(db, n + 1, n + 1, voter.language)
                 if voter.withdrawn is not None:
                     await write_ballot(db, procedure, key, voter.language, voter.withdrawn)
+                    await participants.mark_voted(db, n + 1, not voter.withdrawn.empty)
                     await ballots.withdraw(db, key)
+                    await participants.mark_voted(db, n + 1, False)
                 if voter.final is not None:
                     await write_ballot(db, procedure, key, voter.language, voter.final)
+                    await participants.mark_voted(db, n + 1, not voter.final.empty)
             for name, table in tables.items():
                 rows = [(f, g, p) for (f, g), p in table.items()]
                 await workshops.replace_source(db, name, f"{name}.csv", rows, "test")

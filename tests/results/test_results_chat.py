@@ -5,6 +5,7 @@ import csv
 import io
 import json
 import re
+import zlib
 from datetime import UTC, datetime, timedelta
 
 from PIL import Image
@@ -13,7 +14,7 @@ from bot.chat.menu import ToMenu
 from bot.emulated import EmulatedBot
 from bot.results.buttons import Export, FieldChart, OverviewChart, Results, ResultsPage
 from bot.voting.window import change_window, window
-from storage import ballots, workshops
+from storage import ballots, participants, workshops
 from tests.conftest import (
     RESIDENT,
     STAFF,
@@ -30,11 +31,15 @@ from tests.conftest import (
 
 
 async def cast(bot: EmulatedBot, key: str, language: str, picks: dict[str, list[str]]) -> None:
-    """One resident's ballot, written as the bot writes it."""
+    """One resident's ballot, written as the bot writes it, and the resident marked as one
+    who voted in that language (as the bot does with the first vote)."""
     db, rules = bot.services.database, bot.services.procedure.voter_rules_json
     for field_id, goals in picks.items():
         for goal_id in goals:
-            await ballots.set_weight(db, key, language, rules, field_id, goal_id, 1, max_goals=3)
+            await ballots.set_weight(db, key, rules, field_id, goal_id, 1, max_goals=3)
+    user_id = 80_000 + zlib.crc32(key.encode()) % 1_000_000
+    await participants.set_language(db, user_id, user_id, language)
+    await participants.mark_voted(db, user_id)
 
 
 async def many_votes(bot: EmulatedBot) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from storage import ballots
+from storage import ballots, participants
 from storage.ballots import Outcome
 from storage.db import Database, migrations
 from storage.tally import counted_again, tally
@@ -88,18 +88,14 @@ async def run(operations) -> tuple:
                 if op == "withdraw":
                     await ballots.withdraw(db, key)
                 elif op == "abstain":
-                    await ballots.abstain(db, key, language, RULES, field)
+                    await ballots.abstain(db, key, RULES, field)
                 elif op == "rank":
-                    await ballots.rank_field(db, key, language, RULES, field, max(value, 1))
+                    await ballots.rank_field(db, key, RULES, field, max(value, 1))
                 elif op == "points":
-                    await ballots.set_weight(
-                        db, key, language, RULES, field, goal, value, max_total=POINTS
-                    )
+                    await ballots.set_weight(db, key, RULES, field, goal, value, max_total=POINTS)
                 else:
                     weight = 1 if op == "pick" else 0
-                    await ballots.set_weight(
-                        db, key, language, RULES, field, goal, weight, max_goals=TOP_N
-                    )
+                    await ballots.set_weight(db, key, RULES, field, goal, weight, max_goals=TOP_N)
             kept = await tally(db)
             # The counters the triggers keep equal a fresh count over the rows themselves.
             assert kept == await counted_again(db)
@@ -127,7 +123,7 @@ def test_the_tally_matches_an_independent_count(operations):
     assert result.goal_points == dict(goal_points)
     assert result.field_voters == dict(field_voters)
     assert result.field_abstentions == dict(Counter(field for _, field in model.abstained))
-    assert result.language_voters == dict(Counter(model.language.values()))
+    assert result.language_voters == {}  # counted from participants, not from ballots
     rank_sum = Counter()
     for order in model.ranks.values():
         for position, field in enumerate(order, start=1):
@@ -143,7 +139,7 @@ async def test_racing_choices_never_exceed_n(tmp_path):
     try:
         outcomes = await asyncio.gather(
             *(
-                ballots.set_weight(db, "v", "de", RULES, "b", goal, 1, max_goals=TOP_N)
+                ballots.set_weight(db, "v", RULES, "b", goal, 1, max_goals=TOP_N)
                 for goal in FIELDS["b"]
             )
         )
@@ -159,10 +155,7 @@ async def test_racing_points_never_exceed_the_budget(tmp_path):
     db = await Database.open(tmp_path / "race.db")
     try:
         await asyncio.gather(
-            *(
-                ballots.set_weight(db, "v", "de", RULES, "b", g, 2, max_total=POINTS)
-                for g in FIELDS["b"]
-            )
+            *(ballots.set_weight(db, "v", RULES, "b", g, 2, max_total=POINTS) for g in FIELDS["b"])
         )
         assert sum((await ballots.ballot(db, "v")).chosen("b").values()) <= POINTS
     finally:
@@ -192,11 +185,34 @@ async def test_a_file_from_before_the_counters_is_counted_once_when_it_is_upgrad
         assert kept.goal_points[("a", "1")] == 4
         assert kept.field_voters == {"a": 3, "b": 1}
         assert kept.field_abstentions == {"a": 1}
-        assert kept.language_voters == {"de": 2, "ar": 1}
+        # The language left the ballot tables: counted from the participants the bot marks
+        assert kept.language_voters == {}
         assert (kept.field_rank_sum, kept.field_rank_count) == ({"a": 2, "b": 1}, {"a": 1, "b": 1})
         # and from then on the triggers keep counting
         await ballots.withdraw(db, "v2")
         assert await tally(db) == await counted_again(db)
-        assert (await tally(db)).language_voters == {"de": 2}
+        columns = await db.fetchall("PRAGMA table_info(voters)")
+        assert [column[1] for column in columns] == ["voter_key"]
+    finally:
+        await db.close()
+
+
+async def test_participation_per_language_counts_residents_who_voted(tmp_path):
+    db = await Database.open(tmp_path / "languages.db")
+    try:
+        for user, language in ((1, "de"), (2, "de"), (3, "fa"), (4, "ar")):
+            await participants.set_language(db, user, user, language)
+        for user in (1, 2, 3):
+            await participants.mark_voted(db, user)
+        await participants.mark_voted(db, 3)  # again: counted once
+        assert (await tally(db)).language_voters == {"de": 2, "fa": 1}
+        await participants.set_language(db, 3, 3, "ar")  # the voter changes their language
+        assert (await tally(db)).language_voters == {"de": 2, "ar": 1}
+        await participants.mark_voted(db, 2, voted=False)  # their ballot went
+        assert (await tally(db)).language_voters == {"de": 1, "ar": 1}
+        async with db.transaction() as connection:
+            await participants.erase(connection, 1)
+        assert (await tally(db)).language_voters == {"ar": 1}
+        assert await tally(db) == await counted_again(db)
     finally:
         await db.close()
