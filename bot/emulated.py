@@ -9,6 +9,7 @@ import asyncio
 from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from telegram import Update
 
@@ -160,20 +161,72 @@ class EmulatedBot:
         raise ValueError(f"update {update_id} was never delivered")
 
     async def press_forged(
-        self, user_id: int, button: ButtonData | str, message_id: int | None = None
+        self,
+        user_id: int,
+        button: ButtonData | str,
+        message_id: int | None = None,
+        *,
+        chat_id: int | None = None,
     ) -> int:
-        """A button press with any data, as a modified client could send it."""
+        """A button press with any data, as a modified client could send it (in the user's
+        private chat, or on a bot message in the group `chat_id`)."""
         if message_id is None:
-            message_id = self._latest(user_id)
-        update_id = self.fake.user_sends_callback(user_id, message_id, _packed(button))
+            message_id = self._latest(user_id if chat_id is None else chat_id)
+        update_id = self.fake.user_sends_callback(
+            user_id, message_id, _packed(button), chat_id=chat_id
+        )
         await self.handled(update_id)
         return update_id
 
-    def _latest(self, user_id: int) -> int:
-        latest = self.fake.last_bot_message(user_id)
+    def _latest(self, chat_id: int) -> int:
+        latest = self.fake.last_bot_message(chat_id)
         if latest is None:
-            raise ValueError(f"the bot has not written to {user_id} yet")
+            raise ValueError(f"the bot has not written to {chat_id} yet")
         return latest.message_id
+
+    # Groups, supergroups and channels (the fake's add_group / add_channel make them).
+
+    async def send_in_group(self, user_id: int, chat_id: int, text: str) -> int | None:
+        """A member writes in a group; returns the update id once the bot has handled it, or
+        None when the bot does not get the message (privacy mode: not a command or mention)."""
+        update_id = self.fake.user_sends_in_group(user_id, chat_id, text)
+        if update_id is not None:
+            await self.handled(update_id)
+        return update_id
+
+    async def press_in_group(
+        self, user_id: int, chat_id: int, button: ButtonData | str, message_id: int | None = None
+    ) -> int:
+        """A member presses a button on a bot message in a group (the latest by default)."""
+        if message_id is None:
+            message_id = self._latest(chat_id)
+        update_id = self.fake.user_presses(user_id, message_id, _packed(button), chat_id=chat_id)
+        await self.handled(update_id)
+        return update_id
+
+    async def add_to_group(self, chat_id: int, by_user_id: int) -> tuple[int, int]:
+        """A member adds the bot to a group: my_chat_member and the service message."""
+        update_ids = self.fake.bot_added_to_group(chat_id, by_user_id)
+        for update_id in update_ids:
+            await self.handled(update_id)
+        return update_ids
+
+    async def channel_post(self, chat_id: int, text: str) -> int | None:
+        """A post in a channel the bot administers, handed to the application and awaited.
+
+        The bot does not ask for channel posts (app.ALLOWED_UPDATES), so Telegram, and the
+        emulator, never deliver them; the post is handed to the application directly all the
+        same, as a bot polling with other allowed_updates would get it. None: the bot is not
+        in the channel.
+        """
+        update_id = self.fake.channel_post(chat_id, text)
+        if update_id is None:
+            return None
+        post = self.fake.chat(chat_id).messages[-1]
+        raw: dict[str, Any] = {"update_id": update_id, "channel_post": self.fake.message_json(post)}
+        await self.application.update_queue.put(Update.de_json(raw, self.application.bot))
+        await self.handled(update_id)
+        return update_id
 
 
 def _packed(button: ButtonData | str) -> str:

@@ -2,7 +2,9 @@
 
 `FakeTelegram` keeps the state and enforces Telegram's rules; `EmulatorRequest` plugs it into
 python-telegram-bot in process; `serve_http` exposes it as a local HTTP Bot API server. Residents
-are played with `fake.add_user`, `fake.user_sends`, `fake.press`, `fake.user_blocks` ...
+are played with `fake.add_user`, `fake.user_sends`, `fake.press`, `fake.user_blocks` ...; groups
+and channels with `fake.add_group`, `fake.user_sends_in_group`, `fake.bot_added_to_group`,
+`fake.add_channel`, `fake.channel_post`.
 Nothing here touches the network beyond 127.0.0.1.
 """
 

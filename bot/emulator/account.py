@@ -35,7 +35,7 @@ class AccountMixin(EmulatorCore):
         return {
             **self.bot_user,
             "can_join_groups": True,
-            "can_read_all_group_messages": False,
+            "can_read_all_group_messages": not self.privacy_mode,
             "supports_inline_queries": False,
             "can_connect_to_business": False,
             "has_main_web_app": False,
@@ -125,7 +125,7 @@ class AccountMixin(EmulatorCore):
     async def _get_chat(self, params: dict[str, Any]) -> Any:
         chat = self.find_chat(params)
         # ChatFullInfo requires these two fields; their values do not matter here.
-        return {**chat.user.chat_json(), "accent_color_id": 0, "max_reaction_count": 11}
+        return {**chat.to_json(), "accent_color_id": 0, "max_reaction_count": 11}
 
     @api_method("answerCallbackQuery")
     async def _answer_callback_query(self, params: dict[str, Any]) -> Any:

@@ -14,6 +14,8 @@ from bot.emulator.errors import (
     BLOCKED,
     CHAT_ID_EMPTY,
     CHAT_NOT_FOUND,
+    KICKED,
+    NOT_A_MEMBER,
     ApiError,
     SimulatedTimeout,
     bad_request,
@@ -21,7 +23,9 @@ from bot.emulator.errors import (
 from bot.emulator.faults import Fault, FaultInjector, RateLimiter
 from bot.emulator.params import bool_param, chat_id_of
 from bot.emulator.records import (
+    CHANNEL,
     JSON,
+    PRESENT,
     CallbackRecord,
     ChatRecord,
     MessageRecord,
@@ -84,6 +88,8 @@ class EmulatorCore(ChangeNotifier):
         self.stored_commands: dict[tuple[tuple[Any, ...], str], list[dict[str, str]]] = {}
         self.default_menu_button: dict[str, Any] = {"type": "commands"}
         self.bot_settings: dict[tuple[str, str], str] = {}  # (setting, language) -> text
+        # Telegram's default for bots: in groups only commands and mentions reach the bot.
+        self.privacy_mode = True
         super().__init__()
         self._handlers: dict[str, Handler] = {
             value.bot_api_method: value
@@ -228,6 +234,9 @@ class EmulatorCore(ChangeNotifier):
             for user in self.users.values():
                 if user.username and user.username.lower() == wanted:
                     return self.chats[user.id]
+            for found in self.chats.values():
+                if found.username and found.username.lower() == wanted:
+                    return found
             raise bad_request(CHAT_NOT_FOUND)
         chat = self.chats.get(chat_id)
         if chat is None:
@@ -235,17 +244,30 @@ class EmulatorCore(ChangeNotifier):
         return chat
 
     def writable_chat(self, params: dict[str, Any]) -> ChatRecord:
-        """The chat a request writes to; 403 if the user blocked the bot."""
+        """The chat a request writes to; 403 if the user blocked the bot, or if the bot is not
+        (or no longer) in the group or channel."""
         chat = self.find_chat(params)
         if chat.blocked:
             raise ApiError(403, BLOCKED)
+        if not chat.private and chat.bot_status not in PRESENT:
+            wording = KICKED if chat.bot_status == "kicked" else NOT_A_MEMBER
+            raise ApiError(403, wording.format(kind=chat.type))
         return chat
 
     def message_json(self, record: MessageRecord) -> dict[str, Any]:
-        """The Message JSON of a record, with the right sender and chat."""
+        """The Message JSON of a record, with the right sender and chat (a channel's messages
+        have no sender user: the channel is their sender_chat)."""
         chat = self.chats[record.chat_id]
-        sender = self.bot_user if record.from_bot else chat.user.to_json()
-        return record.to_json(sender, chat.user.chat_json())
+        sender: dict[str, Any] | None
+        if chat.type == CHANNEL:
+            sender = None
+        elif record.from_bot:
+            sender = self.bot_user
+        elif record.sender_id is not None:
+            sender = self.users[record.sender_id].to_json()
+        else:
+            sender = chat.user.to_json() if chat.user is not None else None
+        return record.to_json(sender, chat.to_json())
 
     def describe(self) -> str:
         """Recent requests and pending updates, for wait_for's timeout message."""

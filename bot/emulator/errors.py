@@ -26,6 +26,8 @@ CANT_EDIT = "message can't be edited"
 BUTTON_DATA_INVALID = "BUTTON_DATA_INVALID"
 QUERY_INVALID = "query is too old and response timeout expired or query ID is invalid"
 BLOCKED = "Forbidden: bot was blocked by the user"
+NOT_A_MEMBER = "Forbidden: bot is not a member of the {kind} chat"  # kind: group, supergroup ...
+KICKED = "Forbidden: bot was kicked from the {kind} chat"
 GET_UPDATES_CONFLICT = (
     "Conflict: terminated by other getUpdates request; make sure that only one bot instance is "
     "running"

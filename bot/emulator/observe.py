@@ -22,7 +22,8 @@ class ObserveMixin(EmulatorCore):
         return [r for r in self.requests if r.method.lower() == wanted]
 
     def chat(self, chat_id: int) -> ChatRecord:
-        """The private chat with this user; KeyError names the known chats."""
+        """The chat with this id: a user's private chat, a group or a channel; KeyError names
+        the known chats."""
         try:
             return self.chats[chat_id]
         except KeyError:

@@ -1,6 +1,8 @@
 """What the emulator remembers: users, chats, messages, uploads, requests, callback queries.
 
 Plain dataclasses that tests read directly, plus the Bot API JSON each of them turns into.
+Chats are private (id == the user's id), groups and supergroups (negative ids, with members)
+or channels.
 """
 
 import time
@@ -76,6 +78,10 @@ class MessageRecord:
     caption_entities: list[JSON] = field(default_factory=list)
     reply_to_message_id: int | None = None
     options: JSON = field(default_factory=dict)
+    # Who wrote a user's message in a group (None: the private chat's user, or a channel).
+    sender_id: int | None = None
+    # Further Message fields as Telegram sends them, e.g. a service message's new_chat_members.
+    extra: JSON = field(default_factory=dict)
 
     @property
     def inline_keyboard(self) -> list[list[JSON]]:
@@ -95,14 +101,17 @@ class MessageRecord:
         """The callback_data of every callback button, row by row."""
         return [b["callback_data"] for b in self.buttons if "callback_data" in b]
 
-    def to_json(self, sender: JSON, chat: JSON) -> JSON:
-        """The Message object the Bot API returns for this record."""
-        message: JSON = {
-            "message_id": self.message_id,
-            "date": self.date,
-            "chat": chat,
-            "from": sender,
-        }
+    def to_json(self, sender: JSON | None, chat: JSON) -> JSON:
+        """The Message object the Bot API returns for this record.
+
+        Without a sender (a channel post) the message has no `from`; the channel itself is its
+        `sender_chat`, as in Telegram's JSON.
+        """
+        message: JSON = {"message_id": self.message_id, "date": self.date, "chat": chat}
+        if sender is not None:
+            message["from"] = sender
+        else:
+            message["sender_chat"] = chat
         if self.plain_text is not None:
             message["text"] = self.plain_text
             if self.entities:
@@ -124,6 +133,7 @@ class MessageRecord:
             message["has_protected_content"] = True
         if self.options.get("link_preview_options"):
             message["link_preview_options"] = self.options["link_preview_options"]
+        message.update(self.extra)
         return message
 
 
@@ -155,17 +165,42 @@ def image_size(data: bytes) -> tuple[int, int]:
     return 800, 600
 
 
+PRIVATE, GROUP, SUPERGROUP, CHANNEL = "private", "group", "supergroup", "channel"
+# The bot's ChatMember status in a group or channel in which it can write and read.
+PRESENT = frozenset({"member", "administrator"})
+
+
 @dataclass
 class ChatRecord:
-    """A private chat between the bot and one user."""
+    """A chat of the bot: private with one user (`user`), or a group, supergroup or channel
+    (`type`, `title`, `members`: user ids; `bot_status`: the bot's own ChatMember status)."""
 
     id: int
-    user: UserRecord
+    user: UserRecord | None = None  # the other side of a private chat; None for the others
     messages: list[MessageRecord] = field(default_factory=list)
-    blocked: bool = False
+    blocked: bool = False  # a private chat's user blocked the bot
     reply_keyboard: JSON | None = None
     menu_button: JSON | None = None
     next_message_id: int = 1
+    type: str = PRIVATE
+    title: str | None = None
+    username: str | None = None  # a public group's or channel's @name (without the @)
+    members: set[int] = field(default_factory=set)
+    bot_status: str = "member"  # member, administrator, left or kicked (groups and channels)
+
+    @property
+    def private(self) -> bool:
+        """True for the private chat with one user."""
+        return self.type == PRIVATE
+
+    def to_json(self) -> JSON:
+        """The Chat object of this chat, as messages and updates carry it."""
+        if self.user is not None:
+            return self.user.chat_json()
+        chat: JSON = {"id": self.id, "type": self.type, "title": self.title or ""}
+        if self.username:
+            chat["username"] = self.username
+        return chat
 
     def find(self, message_id: int) -> MessageRecord | None:
         """The visible (not deleted) message with this id."""
@@ -217,3 +252,4 @@ class CallbackRecord:
     message_id: int
     data: str
     answer: CallbackAnswer | None = None
+    chat_id: int | None = None  # the chat of the message the button sits on

@@ -3,7 +3,8 @@
 Each action appends the update Telegram would deliver and returns its update_id. Actions a
 real client cannot perform (pressing a button that does not exist) raise ValueError, so a test
 cannot accidentally exercise an impossible path; `user_sends_callback` is the deliberate
-exception for forged and stale callback data.
+exception for forged and stale callback data. Buttons on bot messages in a group are pressed
+with the same methods and `chat_id=<the group's id>` (groups.py: what happens in groups).
 """
 
 import itertools
@@ -39,20 +40,35 @@ class UserSideMixin(EmulatorCore):
 
     def _user_chat(self, user_id: int) -> ChatRecord:
         chat = self.chats.get(user_id)
-        if chat is None:
+        if chat is None or chat.user is None:
             raise ValueError(f"unknown user {user_id}: call fake.add_user({user_id}) first")
         return chat
 
-    def user_sends(self, user_id: int, text: str) -> int:
-        """The user sends text in their private chat; "/cmd ..." gets a bot_command entity."""
-        if not text.strip():
-            raise ValueError("a Telegram client cannot send an empty message")
-        chat = self._user_chat(user_id)
-        if chat.blocked:
-            self.user_unblocks(user_id)  # the client's "Restart" button unblocks first
+    def _user(self, user_id: int) -> UserRecord:
+        user = self._user_chat(user_id).user
+        assert user is not None  # _user_chat returns private chats only
+        return user
+
+    def _button_chat(self, user_id: int, chat_id: int | None) -> ChatRecord:
+        """The chat in which the user presses a button: their private chat by default, else a
+        group they are a member of."""
+        if chat_id is None or chat_id == user_id:
+            return self._user_chat(user_id)
+        self._user(user_id)
+        chat = self.chats.get(chat_id)
+        if chat is None or chat.private:
+            raise ValueError(f"unknown group {chat_id}: call fake.add_group({chat_id}) first")
+        if user_id not in chat.members:
+            raise ValueError(f"user {user_id} is not a member of chat {chat_id}")
+        return chat
+
+    def written(
+        self, chat: ChatRecord, text: str, command: str | None = None, **fields: Any
+    ) -> MessageRecord:
+        """A message someone (not the bot) wrote in a chat, kept in the chat; a leading
+        `command` gets its bot_command entity."""
         entities: list[dict[str, Any]] = []
-        if text.startswith("/"):
-            command = text.split(maxsplit=1)[0]
+        if command is not None:
             entities.append({"type": "bot_command", "offset": 0, "length": utf16_len(command)})
         record = MessageRecord(
             message_id=chat.next_message_id,
@@ -62,44 +78,66 @@ class UserSideMixin(EmulatorCore):
             text=text,
             plain_text=text,
             entities=entities,
+            **fields,
         )
         chat.add(record)
+        return record
+
+    def user_sends(self, user_id: int, text: str) -> int:
+        """The user sends text in their private chat; "/cmd ..." gets a bot_command entity."""
+        if not text.strip():
+            raise ValueError("a Telegram client cannot send an empty message")
+        chat = self._user_chat(user_id)
+        if chat.blocked:
+            self.user_unblocks(user_id)  # the client's "Restart" button unblocks first
+        command = text.split(maxsplit=1)[0] if text.startswith("/") else None
+        record = self.written(chat, text, command)
         update_id = self.updates.push("message", self.message_json(record))
         self.changed()
         return update_id
 
-    def user_presses(self, user_id: int, message_id: int, callback_data: str) -> int:
-        """The user presses the button with this callback_data on a bot message."""
-        record = self._user_chat(user_id).find(message_id)
+    def user_presses(
+        self, user_id: int, message_id: int, callback_data: str, *, chat_id: int | None = None
+    ) -> int:
+        """The user presses the button with this callback_data on a bot message (in their
+        private chat, or in the group `chat_id`)."""
+        chat = self._button_chat(user_id, chat_id)
+        record = chat.find(message_id)
         if record is None or not record.from_bot:
-            raise ValueError(f"chat {user_id} shows no bot message {message_id}")
+            raise ValueError(f"chat {chat.id} shows no bot message {message_id}")
         if callback_data not in record.callback_data:
             raise ValueError(
                 f"message {message_id} has no button with callback_data {callback_data!r}; "
                 f"it has {record.callback_data}"
             )
-        return self.user_sends_callback(user_id, message_id, callback_data)
+        return self.user_sends_callback(user_id, message_id, callback_data, chat_id=chat_id)
 
-    def user_sends_callback(self, user_id: int, message_id: int, data: str) -> int:
-        """A callback query with any data (forged or stale), for message_id in the user's chat."""
-        chat = self._user_chat(user_id)
+    def user_sends_callback(
+        self, user_id: int, message_id: int, data: str, *, chat_id: int | None = None
+    ) -> int:
+        """A callback query with any data (forged or stale), for message_id in the user's chat
+        (or in the group `chat_id`, of which the user must be a member)."""
+        chat = self._button_chat(user_id, chat_id)
         record = chat.find(message_id)
         query_id = f"{4_000_000_000_000 + next(self._callback_numbers)}"
         message = (
             self.message_json(record)
             if record is not None
             # A message the client no longer has arrives as an InaccessibleMessage (date 0).
-            else {"chat": chat.user.chat_json(), "message_id": message_id, "date": 0}
+            else {"chat": chat.to_json(), "message_id": message_id, "date": 0}
         )
         payload = {
             "id": query_id,
-            "from": chat.user.to_json(),
+            "from": self._user(user_id).to_json(),
             "message": message,
-            "chat_instance": str(-(abs(user_id) * 31 + self.bot_id)),
+            # One opaque number per chat the message sits in, the same for every presser.
+            "chat_instance": str(-(abs(chat.id) * 31 + self.bot_id)),
             "data": data,
         }
         update_id = self.updates.push("callback_query", payload)
-        self.callbacks[query_id] = CallbackRecord(query_id, update_id, user_id, message_id, data)
+        self.callbacks[query_id] = CallbackRecord(
+            query_id, update_id, user_id, message_id, data, chat_id=chat.id
+        )
         self.changed()
         return update_id
 
@@ -120,12 +158,14 @@ class UserSideMixin(EmulatorCore):
         *,
         index: int | None = None,
         message_id: int | None = None,
+        chat_id: int | None = None,
     ) -> int:
-        """Press a button of the latest bot message with buttons (or of message_id).
+        """Press a button of the latest bot message with buttons (or of message_id), in the
+        user's private chat or in the group `chat_id`.
 
         Choose it by label (exact, else a unique substring) or by index (row by row from 0).
         """
-        record = self._keyboard_message(self._user_chat(user_id), message_id)
+        record = self._keyboard_message(self._button_chat(user_id, chat_id), message_id)
         buttons = record.buttons
         labels = [b["text"] for b in buttons]
         if index is not None:
@@ -142,7 +182,9 @@ class UserSideMixin(EmulatorCore):
             raise ValueError("press() needs text or index")
         if "callback_data" not in button:
             raise ValueError(f"button {button['text']!r} opens {button}, it sends no callback")
-        return self.user_presses(user_id, record.message_id, button["callback_data"])
+        return self.user_presses(
+            user_id, record.message_id, button["callback_data"], chat_id=chat_id
+        )
 
     def user_presses_button(
         self, user_id: int, label: str | int, message_id: int | None = None
@@ -162,8 +204,8 @@ class UserSideMixin(EmulatorCore):
         member = {"user": self.bot_user, "status": "member"}
         kicked = {"user": self.bot_user, "status": "kicked", "until_date": 0}
         payload = {
-            "chat": chat.user.chat_json(),
-            "from": chat.user.to_json(),
+            "chat": chat.to_json(),
+            "from": self._user(user_id).to_json(),
             "date": self.now(),
             "old_chat_member": member if blocked else kicked,
             "new_chat_member": kicked if blocked else member,
