@@ -18,6 +18,11 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 MIN_SECRET_LENGTH = 16
 # Only for `run --insecure-dev-secret`: ballots pseudonymised with a public value are not private.
 INSECURE_DEV_SECRET = "insecure-development-secret-do-not-use-in-production"
+INSECURE_DEV_SECRET_WARNING = (
+    "INSECURE: the public development secret of --insecure-dev-secret is in use. Ballots are "
+    "NOT private: anyone with the database can tell whose ballot is whose. Local trials only, "
+    "never with real residents; set BOT_SECRET before going live."
+)
 
 _TOKEN = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
 

@@ -1,12 +1,13 @@
 """`participation-bot run`: long polling against BOT_API_URL until SIGINT/SIGTERM."""
 
 import logging
+import sys
 from dataclasses import replace
 
 from telegram.error import InvalidToken, NetworkError
 
 from bot.app import ALLOWED_UPDATES, build_application
-from bot.config import ConfigError, Settings
+from bot.config import INSECURE_DEV_SECRET, INSECURE_DEV_SECRET_WARNING, ConfigError, Settings
 from bot.logs import setup_logging
 from bot.procedure import load_procedure
 from storage.db import check_version
@@ -14,14 +15,30 @@ from storage.db import check_version
 log = logging.getLogger(__name__)
 
 
-def run(settings: Settings, *, insecure_dev_secret: bool = False) -> int:
-    """Validate everything, then poll until stopped; return the exit status."""
+def prepare(settings: Settings, *, insecure_dev_secret: bool = False) -> Settings:
+    """The first steps of `run`: token and secret checked, logging set up, the warning about
+    a development secret given; returns the settings with the secret that will be used."""
     token = settings.require_token()
     secret = settings.require_secret(insecure_dev_secret=insecure_dev_secret)
     setup_logging(settings.log_level, [token, secret])
-    settings = replace(settings, secret=secret)
-    if insecure_dev_secret and not settings.secret:
-        log.warning("running with --insecure-dev-secret: ballots are NOT private")
+    if secret == INSECURE_DEV_SECRET:
+        _warn(INSECURE_DEV_SECRET_WARNING)
+    elif insecure_dev_secret:
+        log.info("--insecure-dev-secret is ignored: BOT_SECRET is set and used")
+    return replace(settings, secret=secret)
+
+
+def _warn(message: str) -> None:
+    """A warning that reaches stderr even when BOT_LOG_LEVEL=ERROR hides warnings."""
+    if log.isEnabledFor(logging.WARNING):
+        log.warning(message)
+    else:
+        print(f"participation-bot: WARNING: {message}", file=sys.stderr, flush=True)
+
+
+def run(settings: Settings, *, insecure_dev_secret: bool = False) -> int:
+    """Validate everything, then poll until stopped; return the exit status."""
+    settings = prepare(settings, insecure_dev_secret=insecure_dev_secret)
     procedure = load_procedure(settings.procedure)
     check_version(settings.database)
     application = build_application(settings, procedure)
