@@ -89,11 +89,21 @@ class Results:
 
 @dataclass(frozen=True)
 class Privacy:
-    """What /privacy needs from the procedure: who is responsible, whom to ask, how long."""
+    """What /privacy needs from the procedure: who is responsible, whom to ask, where to
+    complain, and until when the link between Telegram accounts and the procedure is kept.
+
+    `retention` says why until then ("until the city council has decided on the concept"),
+    `retention_until` is the one date: the day after which the bot removes that link itself
+    (participants, subscriptions, deliveries, user ids in the audit log; the anonymous tallies
+    stay), once voting has closed.
+    """
 
     controller: Text
     contact: str
     retention: Text
+    officer: Text  # the data-protection officer: office and how to reach them
+    authority: Text  # the supervisory authority residents may complain to: name and address
+    retention_until: date
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ _KEYS = {
     "": {"procedure", "privacy", "voting", "results", "phases", "fields"},
     "procedure": {"id", "example", "default_language", "languages", "timezone", "title",
                   "description"},
-    "privacy": {"controller", "contact", "retention"},
+    "privacy": {"controller", "contact", "retention", "officer", "authority", "retention_until"},
     "voting": {"method", "top_n", "points", "rank_fields", "opens", "closes", "results_public",
                "results_url", "reminder_hours"},
     "results": {"public", "min_group", "weights"},
@@ -40,6 +40,9 @@ _KEYS = {
     "fields": {"id", "title", "guiding_goal", "goals"},
     "goals": {"id", "text"},
 }  # fmt: skip
+
+
+_NO_DATE = date(2000, 1, 1)  # stands in for a missing or wrong date (already reported)
 
 
 class ProcedureError(ValueError):
@@ -66,6 +69,7 @@ class _Reader:
         self.languages: tuple[str, ...] = ()
         self.default = "de"
         self.timezone = ZoneInfo("UTC")
+        self.retention_until: date | None = None
 
     def problem(self, key: str, what: str) -> None:
         self.problems.append(f"{key}: {what}")
@@ -146,6 +150,10 @@ class _Reader:
         self.problem(key, "expected a date like 2020-01-14 or a time like 2020-01-14T09:00:00")
         return None
 
+    def no_moment(self) -> datetime:
+        """Stands in for a missing or wrong time (already reported)."""
+        return datetime.combine(_NO_DATE, time(0), tzinfo=self.timezone)
+
     def read_languages(self, proc: dict[str, Any]) -> None:
         languages = proc.get("languages")
         if not isinstance(languages, list) or not languages:
@@ -175,6 +183,61 @@ class _Reader:
                 self.timezone = ZoneInfo(zone)
             except (ZoneInfoNotFoundError, ValueError):
                 self.problem("procedure.timezone", f"unknown timezone {zone!r}, e.g. Europe/Berlin")
+
+    def read_privacy(self) -> Privacy:
+        table = self.table(self.data.get("privacy", {}), "privacy", "privacy")
+        controller = self.text(table, "controller", "privacy")
+        contact = self.string(table, "contact", "privacy")
+        retention = self.text(table, "retention", "privacy")
+        officer = self.text(table, "officer", "privacy")
+        authority = self.text(table, "authority", "privacy")
+        until = table.get("retention_until")
+        if until is None:
+            self.problem("privacy.retention_until", "missing")
+        elif isinstance(until, datetime):
+            until = until.date()  # a date and time counts as the date written
+        elif not isinstance(until, date):
+            self.problem("privacy.retention_until", "expected a date like 2021-06-30")
+            until = None
+        self.retention_until = until
+        return Privacy(
+            controller=controller,
+            contact=contact,
+            retention=retention,
+            officer=officer,
+            authority=authority,
+            retention_until=until or _NO_DATE,
+        )
+
+    def check_retention(self, voting: Voting, phases: tuple[Phase, ...]) -> None:
+        """The link is kept until voting has closed and the timeline's last step has begun."""
+        until = self.retention_until
+        if until is None:
+            return  # missing or not a date: already reported
+        key = "privacy.retention_until"
+        if voting.closes != self.no_moment():  # a closing time was read (else: reported)
+            last_day = (voting.closes - timedelta(microseconds=1)).astimezone(self.timezone)
+            if until <= last_day.date():
+                self.problem(
+                    key,
+                    f"{until} is not after the day voting closes ({last_day.date()}); "
+                    "the link must be kept until voting has closed",
+                )
+        starts = [
+            (moment.astimezone(self.timezone).date(), phase.id)
+            for phase in phases
+            if phase.starts != _NO_DATE  # a start was read (else: reported)
+            and (moment := self.moment(phase.starts, "phases")) is not None
+        ]
+        if starts:
+            day, ident = max(starts)
+            if until < day:
+                name = f"the last phase {ident!r}" if ident else "the last phase"
+                self.problem(
+                    key,
+                    f"{until} is before {name} starts ({day}); the link must be kept "
+                    "at least until the last step of the timeline has begun",
+                )
 
     def read_voting(self) -> Voting:
         vote = self.table(self.data.get("voting", {}), "voting", "voting")
@@ -215,7 +278,7 @@ class _Reader:
         if not isinstance(reminder, int) or isinstance(reminder, bool) or not 1 <= reminder <= 720:
             self.problem("voting.reminder_hours", "expected a whole number of hours from 1 to 720")
             reminder = 48
-        epoch = datetime(2000, 1, 1, tzinfo=self.timezone)
+        epoch = self.no_moment()
         return Voting(
             method=method if method in VOTING_METHODS else "top_n",
             top_n=numbers["top_n"],
@@ -289,7 +352,7 @@ class _Reader:
             result.append(
                 Phase(
                     id=ident,
-                    starts=starts if isinstance(starts, date) else date(2000, 1, 1),
+                    starts=starts if isinstance(starts, date) else _NO_DATE,
                     ends=ends if isinstance(ends, date) else None,
                     title=self.text(phase, "title", where),
                     description=self.text(phase, "description", where),
@@ -335,13 +398,12 @@ class _Reader:
             self.problem("procedure.example", "expected true or false")
         title = self.text(proc, "title", "procedure")
         description = self.text(proc, "description", "procedure")
-        privacy_table = self.table(self.data.get("privacy", {}), "privacy", "privacy")
-        privacy = Privacy(
-            controller=self.text(privacy_table, "controller", "privacy"),
-            contact=self.string(privacy_table, "contact", "privacy"),
-            retention=self.text(privacy_table, "retention", "privacy"),
-        )
+        privacy = self.read_privacy()
         voting = self.read_voting()
+        phases = self.read_phases()
+        fields = self.read_fields()
+        results = self.read_results(voting)
+        self.check_retention(voting, phases)
         return Procedure(
             id=ident,
             example=example is True,
@@ -352,10 +414,10 @@ class _Reader:
             description=description,
             privacy=privacy,
             voting=voting,
-            phases=self.read_phases(),
-            fields=self.read_fields(),
+            phases=phases,
+            fields=fields,
             source=path,
-            results=self.read_results(voting),
+            results=results,
         )
 
 

@@ -1,5 +1,6 @@
 """`participation-bot check` and the procedure reader: one line per problem, naming the key."""
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,16 @@ from bot.procedure import ProcedureError, coverage, load_procedure
 from tests.conftest import DATA
 
 MINI = (DATA / "mini.toml").read_text(encoding="utf-8")
+DOCS = Path(__file__).parent.parent.parent / "docs" / "procedure-format.md"
+COUNCIL = """
+[[phases]]
+id = "council"
+starts = 2027-09-01
+title.de = "Beschluss des Stadtrats"
+description.de = "Der Stadtrat entscheidet über das Konzept."
+
+[[fields]]
+"""
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -30,6 +41,14 @@ def test_the_documented_minimal_file_is_valid():
     assert procedure.voting.method == "top_n" and procedure.voting.top_n == 3
     assert procedure.voting.opens.tzinfo is not None
     assert procedure.voting.opens < procedure.voting.closes
+    privacy = procedure.privacy
+    assert privacy.retention_until == date(2027, 6, 30)
+    assert set(privacy.officer) == set(privacy.authority) == set(privacy.retention) == {"de", "en"}
+
+
+def test_the_minimal_file_in_the_docs_is_the_tested_one():
+    documented = DOCS.read_text(encoding="utf-8").split("## A minimal file", 1)[1]
+    assert documented.split("```toml\n", 1)[1].split("```", 1)[0] == MINI
 
 
 def test_the_shipped_example_is_valid_and_complete_in_all_eight_languages(example):
@@ -40,6 +59,13 @@ def test_the_shipped_example_is_valid_and_complete_in_all_eight_languages(exampl
     assert [p.id for p in example.phases] == ["workshops", "online", "merge", "measures", "council"]
     for row in coverage(example.source):
         assert row.missing == (), f"{row.language} misses {row.missing}"
+    privacy = example.privacy
+    assert privacy.retention_until == date(2021, 6, 30)
+    for text in (privacy.officer, privacy.authority, privacy.retention):
+        assert set(text) == set(example.languages)
+    assert all("Kiel" in privacy.authority[lang] for lang in example.languages)
+    # the reason only: the one date is retention_until
+    assert not any(ch.isdigit() or ch in "۰۱۲۳۴۵۶۷۸۹" for ch in "".join(privacy.retention.values()))
 
 
 @pytest.mark.parametrize(
@@ -160,3 +186,103 @@ def test_results_section_defaults_and_every_kind_of_publication(tmp_path):
 def test_a_wrong_results_section_is_one_line_naming_the_key(tmp_path, section, expected):
     found = problems_of(tmp_path, MINI + f"\n[results]\n{section}\n")
     assert any(p.startswith(expected) for p in found), found
+
+
+def without(text: str, key: str) -> str:
+    """The file without every line that sets `key` (all its translations)."""
+    lines = text.splitlines(keepends=True)
+    kept = [line for line in lines if not line.startswith((f"{key}.", f"{key} ="))]
+    assert len(kept) < len(lines), key
+    return "".join(kept)
+
+
+@pytest.mark.parametrize(
+    ("key", "expected"),
+    [
+        ("officer", "privacy.officer.de: missing text in the default language"),
+        ("authority", "privacy.authority.de: missing text in the default language"),
+        ("retention", "privacy.retention.de: missing text in the default language"),
+        ("retention_until", "privacy.retention_until: missing"),
+    ],
+)
+def test_each_missing_privacy_key_is_one_line_naming_it(tmp_path, key, expected):
+    assert problems_of(tmp_path, without(MINI, key)) == [expected]
+
+
+@pytest.mark.parametrize("value", ['"2027-06-30"', '"30.06.2027"', "20270630", "12:00:00", "true"])
+def test_retention_until_must_be_a_date(tmp_path, value):
+    text = MINI.replace("retention_until = 2027-06-30", f"retention_until = {value}")
+    assert problems_of(tmp_path, text) == [
+        "privacy.retention_until: expected a date like 2021-06-30"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("closes", "until"),
+    [
+        ("2027-03-31T23:59:00", "2027-03-15"),  # before the close
+        ("2027-03-31T23:59:00", "2027-03-31"),  # the closing day itself
+        ("2027-03-31", "2027-03-31"),  # closes = a date: voting runs to the end of that day
+        ("2027-03-31T23:30:00+00:00", "2027-04-01"),  # 01:30 on 1 April in Berlin
+    ],
+)
+def test_retention_until_on_or_before_the_closing_day_is_refused(tmp_path, closes, until):
+    text = MINI.replace("closes = 2027-03-31T23:59:00", f"closes = {closes}").replace(
+        "retention_until = 2027-06-30", f"retention_until = {until}"
+    )
+    (line,) = problems_of(tmp_path, text)
+    assert line.startswith(f"privacy.retention_until: {until} is not after the day voting closes")
+
+
+@pytest.mark.parametrize(
+    ("closes", "until"),
+    [("2027-03-31T23:59:00", "2027-04-01"), ("2027-03-31", "2027-04-01")],
+)
+def test_retention_until_the_day_after_the_close_is_accepted(tmp_path, closes, until):
+    text = MINI.replace("closes = 2027-03-31T23:59:00", f"closes = {closes}").replace(
+        "retention_until = 2027-06-30", f"retention_until = {until}"
+    )
+    assert load_procedure(write(tmp_path, text)).privacy.retention_until == date.fromisoformat(
+        until
+    )
+
+
+def test_retention_until_before_the_last_phase_starts_is_refused(tmp_path):
+    text = MINI.replace("\n[[fields]]\n", COUNCIL, 1)
+    (line,) = problems_of(tmp_path, text)
+    assert line == (
+        "privacy.retention_until: 2027-06-30 is before the last phase 'council' starts "
+        "(2027-09-01); the link must be kept at least until the last step of the timeline "
+        "has begun"
+    )
+    on_the_day = text.replace("retention_until = 2027-06-30", "retention_until = 2027-09-01")
+    assert load_procedure(write(tmp_path, on_the_day)).privacy.retention_until == date(2027, 9, 1)
+    later_start = text.replace("starts = 2027-09-01", "starts = 2027-09-01T18:00:00")
+    assert "(2027-09-01)" in problems_of(tmp_path, later_start)[0]
+
+
+def test_both_retention_problems_are_reported_at_once(tmp_path):
+    text = MINI.replace("\n[[fields]]\n", COUNCIL, 1).replace(
+        "retention_until = 2027-06-30", "retention_until = 2027-03-01"
+    )
+    found = problems_of(tmp_path, text)
+    assert len(found) == 2 and all(p.startswith("privacy.retention_until: ") for p in found)
+
+
+@pytest.mark.parametrize(
+    "value", ["2027-06-30T00:00:00", "2027-06-30T23:59:59", "2027-06-30T23:00:00-05:00"]
+)
+def test_retention_until_may_be_a_date_and_time(tmp_path, value):
+    text = MINI.replace("retention_until = 2027-06-30", f"retention_until = {value}")
+    assert load_procedure(write(tmp_path, text)).privacy.retention_until == date(2027, 6, 30)
+
+
+def test_the_new_privacy_texts_count_in_the_coverage_table(tmp_path):
+    text = MINI.replace(
+        'officer.en = "Data protection officer of the City of Musterstadt, '
+        'datenschutz@my-city.example"\n',
+        "",
+    )
+    (de, en) = coverage(write(tmp_path, text))
+    assert de.missing == () and de.translated == de.total
+    assert en.missing == ("privacy.officer",) and en.translated == en.total - 1
