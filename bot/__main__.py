@@ -1,5 +1,5 @@
 """The command line: `participation-bot run | demo | check | broadcast | results |
-import-workshop` (also `python -m bot`)."""
+import-workshop | purge` (also `python -m bot`)."""
 
 import argparse
 import logging
@@ -12,6 +12,8 @@ from bot.broadcasting.cli import add_arguments as add_broadcast_arguments
 from bot.broadcasting.cli import broadcast_command
 from bot.config import SETTINGS, ConfigError, Settings, load_settings
 from bot.i18n import CatalogError
+from bot.privacy.cli import add_arguments as add_purge_arguments
+from bot.privacy.cli import purge_command
 from bot.procedure import ProcedureError, coverage
 from bot.results.cli import (
     add_import_arguments,
@@ -54,7 +56,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--insecure-dev-secret",
         action="store_true",
-        help="start without BOT_SECRET using a public development value (never in production)",
+        help="start without BOT_SECRET using a public development value: ballots are NOT "
+        "private (local trials only, never in production; warns at every start)",
     )
     demo = commands.add_parser("demo", help="chat with the bot in this terminal, offline")
     _add_settings(demo, ["database", "procedure", "log_level"])
@@ -78,6 +81,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     _add_settings(workshop, ["database", "procedure"])
     add_import_arguments(workshop)
+    purge = commands.add_parser(
+        "purge", help="remove the link between Telegram ids and the procedure (after it ended)"
+    )
+    _add_settings(purge, ["database", "procedure", "secret"])
+    add_purge_arguments(purge)
     check = commands.add_parser("check", help="validate a procedure file")
     check.add_argument("file", nargs="?", type=Path, help="procedure file (default BOT_PROCEDURE)")
     return parser
@@ -124,6 +132,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return results_command(settings, args)
         if args.command == "import-workshop":
             return import_command(settings, args)
+        if args.command == "purge":
+            return purge_command(settings, args)
         if args.command == "run":
             from bot.runner import run
 

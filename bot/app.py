@@ -29,11 +29,13 @@ from bot.chat.context import (
 from bot.chat.errors import on_error
 from bot.chat.fallback import fallback_handlers
 from bot.chat.menu import Menu
+from bot.chat.private import private_chats_only
 from bot.chat.services import Services
 from bot.chat.updates import PerUserUpdateProcessor, UpdateHook
 from bot.config import FREE_RATE_LIMIT, PAID_RATE_LIMIT, Settings
 from bot.i18n import Catalogs
 from bot.news.reminders import queue_reminder
+from bot.privacy.retention import RetentionGuard, mark_earlier_voters
 from bot.procedure import Procedure
 from bot.resources import locales_dir
 from bot.voting.rules import RulesChangedError, rule_changes
@@ -100,7 +102,9 @@ def build_application(
 
 
 def _add_handlers(application: ChatApplication, procedure: Procedure) -> None:
-    # Group -1 runs first for every update: who is reading, in which language.
+    # Group -2 first: in groups, supergroups and channels the bot only leaves a note.
+    application.add_handler(private_chats_only(), group=-2)
+    # Group -1 next, for every private update: who is reading, in which language.
     application.add_handler(resolve_reader(), group=-1)
     # Note: order matters. The staff's /broadcast conversation comes first (while one is open,
     # its texts and buttons belong to it); then each feature's commands and buttons; last the
@@ -131,8 +135,15 @@ class Lifecycle:
             services.db = None
             raise RulesChangedError(services.procedure.source, changes)
 
+        retention = RetentionGuard(db, services.procedure, services.settings.secret or "")
+        if services.settings.secret:
+            await mark_earlier_voters(db, services.settings.secret)
+            await retention.announce()
+
         async def tick() -> None:
             await queue_reminder(services)
+            if services.settings.secret:
+                await retention.tick()
 
         progress = ProgressMessages(application.bot, db, services.catalogs, services.procedure)
         self.worker = BroadcastWorker(

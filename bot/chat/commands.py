@@ -2,7 +2,7 @@
 
 import logging
 
-from telegram import Bot, BotCommand, BotCommandScopeChat
+from telegram import Bot, BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
 from telegram.error import TelegramError
 
 from bot.i18n import Catalogs, Translator
@@ -19,6 +19,8 @@ COMMANDS = (
     "language",
     "help",
     "privacy",
+    "mydata",
+    "delete",
 )
 
 
@@ -34,6 +36,8 @@ def command_list(t: Translator) -> list[BotCommand]:
         "language": t.gettext("change the language"),
         "help": t.gettext("this help"),
         "privacy": t.gettext("what we store about you"),
+        "mydata": t.gettext("see your data"),
+        "delete": t.gettext("delete your data"),
     }
     return [BotCommand(name, descriptions[name]) for name in COMMANDS]
 
@@ -52,12 +56,14 @@ async def register_commands(
     bot: Bot, catalogs: Catalogs, default_language: str, staff: frozenset[int]
 ) -> None:
     """setMyCommands for every language, the default language for everyone else, and the
-    staff commands only in staff members' chats."""
+    staff commands only in staff members' chats. Only private chats get the commands: in a
+    group the bot does not work (bot/chat/private.py), so its "/" menu stays empty there."""
+    private = BotCommandScopeAllPrivateChats()
     for language in catalogs.languages:
         commands = command_list(catalogs.translator(language))
-        await bot.set_my_commands(commands, language_code=language)
+        await bot.set_my_commands(commands, scope=private, language_code=language)
     t = catalogs.translator(default_language)
-    await bot.set_my_commands(command_list(t))
+    await bot.set_my_commands(command_list(t), scope=private)
     # A command both lists have (/results) appears once, described as staff use it.
     merged = {c.command: c for c in command_list(t)} | {c.command: c for c in staff_command_list(t)}
     for user_id in sorted(staff):

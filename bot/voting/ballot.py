@@ -16,7 +16,7 @@ from bot.i18n import Translator
 from bot.procedure import Field, Goal, Procedure
 from bot.voting.buttons import FieldBallot, NoPreference, Pick, Points, Vote
 from bot.voting.entry import open_voting
-from bot.voting.voter import key_of, refusal
+from bot.voting.voter import count_in, key_of, refusal
 from storage import ballots
 from storage.ballots import Ballot, Outcome
 
@@ -122,11 +122,12 @@ async def _set(update: Update, context: ChatContext, field: Field, goal: Goal, w
     if reason is not None:
         return reason
     outcome, ballot = await ballots.set_weight(
-        context.db, key_of(update, context), context.t.language,
-        context.procedure.voter_rules_json, field.id, goal.id, weight, **limits,
+        context.db, key_of(update, context), context.procedure.voter_rules_json,
+        field.id, goal.id, weight, **limits,
     )  # fmt: skip
     if outcome is Outcome.LIMIT:
         return over_limit
+    await count_in(update, context)
     await show(update, context, ballot_screen(context.t, context.procedure, field, ballot))
     return None
 
@@ -139,8 +140,9 @@ async def no_preference(update: Update, context: ChatContext) -> str | None:
         return reason
     t = context.t
     _, ballot = await ballots.abstain(
-        context.db, key_of(update, context), t.language, context.procedure.voter_rules_json,
+        context.db, key_of(update, context), context.procedure.voter_rules_json,
         field.id,
     )  # fmt: skip
+    await count_in(update, context)
     await show(update, context, ballot_screen(t, context.procedure, field, ballot))
     return None

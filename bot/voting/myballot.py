@@ -9,6 +9,7 @@ from bot.chat.menu import back_to_menu
 from bot.chat.screens import Screen, show
 from bot.chat.text import escape
 from bot.i18n import Translator
+from bot.privacy.buttons import AskWithdraw
 from bot.procedure import Procedure
 from bot.voting.buttons import FieldBallot, Vote
 from bot.voting.voter import key_of
@@ -67,6 +68,9 @@ def myballot_screen(
             for n, f in enumerate(procedure.fields, start=1)
         ]
         rows.append([Button(t.gettext("📋 All action fields"), Vote())])
+    if not ballot.empty:
+        # Consent can be withdrawn where the ballot is: it deletes the ballot (bot/privacy).
+        rows.append([Button(t.gettext("↩ Withdraw my consent"), AskWithdraw())])
     rows.append(back_to_menu(t))
     return Screen("\n".join(lines), rows)
 

@@ -14,7 +14,7 @@ from bot.i18n import Translator
 from bot.procedure import Procedure
 from bot.voting.buttons import Rank, Unrank, Vote
 from bot.voting.myballot import ranking_lines
-from bot.voting.voter import key_of, refusal
+from bot.voting.voter import count_in, key_of, refusal
 from storage import ballots
 from storage.ballots import Ballot, Outcome
 
@@ -53,11 +53,12 @@ async def rank(update: Update, context: ChatContext) -> str | None:
     if reason is not None:
         return reason
     outcome, ballot = await ballots.rank_field(
-        context.db, key_of(update, context), context.t.language,
-        context.procedure.voter_rules_json, pressed.field.id, pressed.position,
+        context.db, key_of(update, context), context.procedure.voter_rules_json,
+        pressed.field.id, pressed.position,
     )  # fmt: skip
     if outcome is Outcome.STALE:
         return stale_text(context.t)
+    await count_in(update, context)
     await show(update, context, ranking_screen(context.t, context.procedure, ballot))
     return None
 

@@ -7,6 +7,7 @@ from telegram import Update
 
 from bot.chat.context import ChatContext
 from bot.voting.window import WindowState, window
+from storage import participants
 
 
 def voter_key(secret: str, user_id: int) -> str:
@@ -32,3 +33,11 @@ def key_of(update: Update, context: ChatContext) -> str:
     secret = context.services.settings.secret
     assert update.effective_user is not None and secret is not None
     return voter_key(secret, update.effective_user.id)
+
+
+async def count_in(update: Update, context: ChatContext) -> None:
+    """After a change to the ballot: mark the participant as one who voted (that, never
+    what), once; participation per language counts it."""
+    participant = context.reader.participant
+    if participant is not None and (not participant.voted or participant.language is None):
+        await participants.mark_voted(context.db, participant.user_id, language=context.t.language)

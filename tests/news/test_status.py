@@ -212,7 +212,8 @@ async def test_a_resident_sending_a_staff_command_gets_unknown_command_and_is_au
 
 
 async def test_staff_commands_are_only_shown_in_staff_chats(running):
-    everyone = [c["command"] for c in running.fake.commands(language_code="en")]
+    private = {"type": "all_private_chats"}
+    everyone = [c["command"] for c in running.fake.commands(language_code="en", scope=private)]
     assert "phase" not in everyone and "news" not in everyone
     assert {"status", "subscribe", "unsubscribe"} <= set(everyone)
     staff = [c["command"] for c in running.fake.commands(scope={"type": "chat", "chat_id": STAFF})]

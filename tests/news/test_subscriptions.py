@@ -3,6 +3,7 @@ resident who blocks the bot is unsubscribed at once and not resubscribed when co
 
 from bot.chat.menu import ToMenu
 from bot.news.buttons import Status, Subscription
+from bot.privacy.buttons import PrivacyDetails
 from bot.welcome.buttons import Language
 from storage import subscriptions
 from storage.subscriptions import Subscriber
@@ -158,5 +159,6 @@ async def test_a_subscription_keeps_a_language_chosen_before(running):
 async def test_privacy_says_what_a_subscription_stores(running):
     running.fake.add_user(RESIDENT, language_code="en")
     await running.send(RESIDENT, "/privacy")
+    await running.press(RESIDENT, PrivacyDetails())
     text = last(running).plain_text
-    assert "News by message" in text and "blocked the bot" in text
+    assert "if you subscribe to the news" in text and "blocked the bot" in text

@@ -168,8 +168,10 @@ async def test_pressing_the_button_of_the_screen_already_shown_is_harmless(runni
 
 
 async def test_commands_are_registered_per_language(running):
+    private = {"type": "all_private_chats"}  # groups get no commands: the bot works privately
+    assert running.fake.commands() == []
     for language in SUPPORTED_LANGUAGES:
-        commands = running.fake.commands(language_code=language)
+        commands = running.fake.commands(language_code=language, scope=private)
         assert [c["command"] for c in commands] == [
             "start",
             "myballot",
@@ -180,20 +182,12 @@ async def test_commands_are_registered_per_language(running):
             "language",
             "help",
             "privacy",
+            "mydata",
+            "delete",
         ]
-    german = running.fake.commands(language_code="de")
-    assert german != running.fake.commands(language_code="en")
-    assert running.fake.commands(language_code=None) == german
+    german = running.fake.commands(language_code="de", scope=private)
+    assert german != running.fake.commands(language_code="en", scope=private)
+    assert running.fake.commands(language_code=None, scope=private) == german
     # staff see /results once, described as staff use it, beside their own commands
     staff = [c["command"] for c in running.fake.commands(scope={"type": "chat", "chat_id": STAFF})]
     assert staff.count("results") == 1 and {"voting", "news"} <= set(staff)
-
-
-@pytest.mark.parametrize("language", SUPPORTED_LANGUAGES)
-async def test_privacy_says_what_why_how_long_and_whom_to_ask(running, example, language):
-    running.fake.add_user(RESIDENT, language_code=language)
-    await running.send(RESIDENT, "/privacy")
-    text = last(running).plain_text
-    assert example.privacy.contact in text
-    assert example.privacy.retention[language] in text
-    assert example.privacy.controller[language] in text
