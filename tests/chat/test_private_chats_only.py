@@ -145,7 +145,7 @@ async def test_each_group_gets_its_own_note_once(running):
 
 async def test_someone_joining_the_group_gets_no_note(running):
     crowd(running, GROUP)
-    running.fake.add_user(5151, language_code="tr")
+    running.fake.add_user(5151, language_code="en")
     await running.handled(running.fake.user_joins_group(5151, GROUP))
     assert running.fake.bot_messages(GROUP) == []
     await running.send_in_group(5151, GROUP, "/start")
