@@ -2,10 +2,12 @@
 
 Queueing a broadcast fixes its audience in the same transaction (DESIGN rule 4). The worker
 claims a delivery (state 'sending') before handing it to Telegram and records the outcome at
-once; on start-up, claims left by a crash go back to 'pending'.
+once; on start-up, claims left by a crash go back to 'pending'. A send whose outcome is unknown
+(no answer from Telegram) is 'uncertain': final, never sent again on its own; staff may queue
+the broadcast again for exactly those recipients (`queue_resend`).
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from storage.db import Database
@@ -13,6 +15,7 @@ from storage.participants import now
 from storage.subscriptions import ACTIVE_SUBSCRIBERS as _SUBSCRIBERS
 
 FINAL = ("sent", "failed", "blocked", "cancelled")
+UNCERTAIN = "uncertain"  # final too; `counts` has it only when there are any
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,7 @@ class Broadcast:
     finished_at: str | None
     late: bool
     news_id: int | None
+    resend_of: int | None = None  # sent again to the uncertain recipients of this broadcast
 
 
 @dataclass(frozen=True)
@@ -45,7 +49,7 @@ class Delivery:
 
 _COLUMNS = (
     "id, author_id, kind, phase_id, audience, state, created_at, send_at, started_at, "
-    "finished_at, late, news_id"
+    "finished_at, late, news_id, resend_of"
 )
 
 
@@ -112,6 +116,67 @@ async def queue(
             (stamp, author_id, f"broadcast.{kind}", f"#{broadcast_id} audience={audience}"),
         )
     return broadcast_id
+
+
+async def queue_resend(db: Database, broadcast_id: int, author_id: int) -> tuple[int, bool] | None:
+    """Queue a finished broadcast again for exactly its uncertain recipients who still
+    subscribe (same texts and pictures, sent now): (the new broadcast's id, True), or (the id,
+    False) when that was done before (once per broadcast), or None when there is nothing to
+    send again (unknown, still running, or no uncertain delivery)."""
+    stamp = now()
+    async with db.transaction() as connection:
+        found = list(
+            await connection.execute_fetchall(
+                "SELECT id FROM broadcasts WHERE resend_of = ?", (broadcast_id,)
+            )
+        )
+        if found:
+            return int(found[0][0]), False
+        original = list(
+            await connection.execute_fetchall(
+                "SELECT kind, phase_id, audience FROM broadcasts "
+                "WHERE id = ? AND state IN ('done', 'cancelled')",
+                (broadcast_id,),
+            )
+        )
+        recipients = list(
+            await connection.execute_fetchall(
+                "SELECT chat_id, language FROM deliveries WHERE broadcast_id = ? AND state = ? "
+                "AND chat_id IN (SELECT chat_id FROM subscriptions WHERE active = 1)",
+                (broadcast_id, UNCERTAIN),
+            )
+        )
+        if not original or not recipients:
+            return None
+        kind, phase_id, audience = original[0]
+        cursor = await connection.execute(
+            "INSERT INTO broadcasts (author_id, kind, phase_id, audience, state, created_at, "
+            "resend_of) VALUES (?, ?, ?, ?, 'queued', ?, ?)",
+            (author_id, kind, phase_id, audience, stamp, broadcast_id),
+        )
+        resend_id = cursor.lastrowid
+        assert resend_id is not None
+        await connection.executemany(
+            "INSERT INTO deliveries (broadcast_id, chat_id, language, state, updated_at) "
+            "VALUES (?, ?, ?, 'pending', ?)",
+            [(resend_id, chat, language, stamp) for chat, language in recipients],
+        )
+        await connection.execute(
+            "INSERT INTO broadcast_texts (broadcast_id, language, text) "
+            "SELECT ?, language, text FROM broadcast_texts WHERE broadcast_id = ?",
+            (resend_id, broadcast_id),
+        )
+        await connection.execute(
+            "INSERT INTO broadcast_images (broadcast_id, language, png, file_id) "
+            "SELECT ?, language, png, file_id FROM broadcast_images WHERE broadcast_id = ?",
+            (resend_id, broadcast_id),
+        )
+        await connection.execute(
+            "INSERT INTO audit_log (at, actor_id, action, detail) VALUES (?, ?, ?, ?)",
+            (stamp, author_id, "broadcast.resend",
+             f"#{resend_id} to the {len(recipients)} uncertain of #{broadcast_id}"),
+        )  # fmt: skip
+    return resend_id, True
 
 
 async def reminder_candidates(db: Database, default_language: str) -> list[tuple[int, int, str]]:
@@ -251,7 +316,7 @@ async def claim_many(db: Database, deliveries: list[Delivery]) -> list[Delivery]
     return [d for d in deliveries if d.chat_id in claimed]
 
 
-async def settle_many(db: Database, outcomes: list[tuple[Delivery, str, str | None]]) -> None:
+async def settle_many(db: Database, outcomes: Sequence[tuple[Delivery, str, str | None]]) -> None:
     """Record the outcomes of claimed deliveries in one transaction: sent, failed, blocked
     (which also ends the subscription), or pending again (to be retried)."""
     stamp = now()
@@ -269,7 +334,8 @@ async def settle_many(db: Database, outcomes: list[tuple[Delivery, str, str | No
 
 
 async def counts(db: Database, broadcast_id: int) -> dict[str, int]:
-    """Deliveries per state (pending, sending, sent, failed, blocked, cancelled)."""
+    """Deliveries per state (pending, sending, sent, failed, blocked, cancelled; uncertain
+    only when there are any)."""
     rows = await db.fetchall(
         "SELECT state, COUNT(*) FROM deliveries WHERE broadcast_id = ? GROUP BY state",
         (broadcast_id,),

@@ -7,6 +7,8 @@ picture is uploaded once per language, not once per subscriber.
 """
 
 import asyncio
+import logging
+import sqlite3
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
@@ -14,6 +16,8 @@ from telegram import Message
 
 from storage import outbox
 from storage.db import Database
+
+log = logging.getLogger(__name__)
 
 Send = Callable[[bytes | str], Awaitable[Message]]
 
@@ -60,9 +64,13 @@ class Pictures:
                     message = await send(picture.png)
                     if message.photo:
                         picture.file_id = message.photo[-1].file_id
-                        await outbox.remember_file_id(
-                            self.db, self.broadcast_id, language, picture.file_id
-                        )
+                        try:
+                            await outbox.remember_file_id(
+                                self.db, self.broadcast_id, language, picture.file_id
+                            )
+                        except sqlite3.Error as exc:  # kept in memory; after a restart the
+                            # picture is uploaded once more, nothing worse
+                            log.warning("cannot keep the picture's file id (%s)", exc)
                     return
         assert picture.file_id is not None
         await send(picture.file_id)

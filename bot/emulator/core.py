@@ -53,6 +53,10 @@ def api_method(name: str) -> Callable[[H], H]:
     return mark
 
 
+def _until(seconds: float | None) -> float | None:
+    return None if seconds is None else time.monotonic() + seconds
+
+
 def _bot_id(token: str) -> int:
     number = token.split(":", 1)[0]
     return int(number) if number.isdigit() else 123456
@@ -142,16 +146,19 @@ class EmulatorCore(ChangeNotifier):
         except ApiError:
             chat_id = None
         fault = self.faults.take(method, chat_id)
-        if fault is not None and fault.error is not None:
+        if fault is not None and fault.error is not None and not fault.performed:
             raise fault.error
         limiter = self.paid_limiter if bool_param(params, "allow_paid_broadcast") else self.limiter
         now = time.monotonic()
         if method in RATE_LIMITED and (wait := limiter.retry_after(now)) is not None:
             raise ApiError(429, f"Too Many Requests: retry after {wait}", wait)
-        if fault is not None:  # an injected timeout
+        if fault is not None:  # a timeout, or an error after the call took effect
             if fault.performed:
-                # The request reaches Telegram, only the answer is lost: the nasty case.
+                # The request reaches Telegram, only the answer is lost (or an error comes
+                # back instead of it): the nasty case, the bot cannot tell it from a failure.
                 await self._perform(method, handler, params, limiter, now)
+            if fault.error is not None:
+                raise fault.error
             raise SimulatedTimeout(fault.delay)
         return await self._perform(method, handler, params, limiter, now)
 
@@ -187,10 +194,19 @@ class EmulatorCore(ChangeNotifier):
         retry_after: int | None = None,
         times: int = 1,
         chat_id: int | None = None,
+        performed: bool = False,
+        seconds: float | None = None,
     ) -> None:
-        """Make the next `times` calls of `method` (optionally for one chat) fail like this."""
+        """Make the next `times` calls of `method` (optionally for one chat) fail like this;
+        with `seconds`, every call during that many seconds from now (an outage).
+
+        With performed=True the call takes effect first and the error comes back instead of
+        its answer (a 5xx after Telegram delivered the message).
+        """
         error = ApiError(error_code, description, retry_after)
-        self.faults.arm(Fault(method, times, chat_id, error=error))
+        self.faults.arm(
+            Fault(method, times, chat_id, error=error, performed=performed, until=_until(seconds))
+        )
 
     def inject_timeout(
         self,
@@ -199,13 +215,29 @@ class EmulatorCore(ChangeNotifier):
         delay: float = 60.0,
         chat_id: int | None = None,
         performed: bool = False,
+        seconds: float | None = None,
     ) -> None:
-        """Make the next `times` calls of `method` time out.
+        """Make the next `times` calls of `method` time out (`seconds`: every call during them).
 
         In process the client gets telegram.error.TimedOut at once; over HTTP the answer comes
         after `delay` seconds. With performed=True the call takes effect but its answer is lost.
         """
-        self.faults.arm(Fault(method, times, chat_id, delay=delay, performed=performed))
+        self.faults.arm(
+            Fault(method, times, chat_id, delay=delay, performed=performed, until=_until(seconds))
+        )
+
+    def inject_unreachable(
+        self,
+        method: str,
+        times: int = 1,
+        chat_id: int | None = None,
+        seconds: float | None = None,
+    ) -> None:
+        """Make the next `times` calls of `method` (`seconds`: every call during them) fail to
+        connect: the request never reaches Telegram, and the client knows it
+        (python-telegram-bot raises NetworkError from httpx.ConnectError). In process only:
+        the HTTP front door cannot refuse a connection it already accepted."""
+        self.faults.arm(Fault(method, times, chat_id, until=_until(seconds), unreachable=True))
 
     # -- helpers for the method handlers ---------------------------------------------------
 

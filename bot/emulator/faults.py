@@ -1,10 +1,19 @@
 """Flood control and injected faults: the failures a bot must survive in production.
 
-`RateLimiter` is a sliding window over successful sends. `FaultInjector` holds errors and
-timeouts that tests arm for the next N calls of a method (optionally for one chat only).
+`RateLimiter` is a sliding window over successful sends. `FaultInjector` holds the failures
+that tests arm for the next N calls of a method, or for every call during a number of seconds
+(an outage), optionally for one chat only. Where a failure strikes matters to a bot, which
+sees only its side of the line:
+
+- unreachable: the request never leaves the bot (connection refused, DNS): not sent, and the
+  bot can know it (python-telegram-bot raises NetworkError from httpx.ConnectError);
+- an error or a timeout before Telegram acts (`performed` False): not delivered;
+- an error or a timeout after Telegram acted (`performed` True): delivered, but the answer the
+  bot gets is the error or nothing. To the bot the last two look the same.
 """
 
 import math
+import time
 from collections import deque
 from dataclasses import dataclass
 
@@ -43,7 +52,9 @@ class RateLimiter:
 
 @dataclass
 class Fault:
-    """An armed failure: an ApiError, or a timeout (error is None)."""
+    """An armed failure: an ApiError, or a timeout (error is None), or no connection at all
+    (`unreachable`). `performed`: the call takes effect before the error or timeout. `until`
+    (time.monotonic()): every call until then, however many, instead of `remaining` calls."""
 
     method: str
     remaining: int
@@ -51,6 +62,8 @@ class Fault:
     error: ApiError | None = None
     delay: float = 0.0
     performed: bool = False
+    until: float | None = None
+    unreachable: bool = False
 
 
 class FaultInjector:
@@ -64,16 +77,23 @@ class FaultInjector:
         fault.method = fault.method.lower()
         self._faults.append(fault)
 
-    def take(self, method: str, chat_id: int | str | None) -> Fault | None:
-        """The fault this call should suffer, if any (using up one of its `times`)."""
+    def take(
+        self, method: str, chat_id: int | str | None, *, unreachable: bool = False
+    ) -> Fault | None:
+        """The fault this call should suffer, if any (using up one of its `times`). The
+        transport asks for `unreachable` faults before a call reaches the emulator; the
+        emulator for the others."""
+        moment = time.monotonic()
+        self._faults = [f for f in self._faults if f.until is None or f.until > moment]
         for fault in self._faults:
-            if fault.method != method.lower():
+            if fault.method != method.lower() or fault.unreachable != unreachable:
                 continue
             if fault.chat_id is not None and fault.chat_id != chat_id:
                 continue
-            fault.remaining -= 1
-            if fault.remaining <= 0:
-                self._faults.remove(fault)
+            if fault.until is None:
+                fault.remaining -= 1
+                if fault.remaining <= 0:
+                    self._faults.remove(fault)
             return fault
         return None
 
@@ -82,4 +102,5 @@ class FaultInjector:
         self._faults.clear()
 
     def __len__(self) -> int:
-        return len(self._faults)
+        moment = time.monotonic()
+        return sum(1 for f in self._faults if f.until is None or f.until > moment)

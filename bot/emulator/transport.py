@@ -10,11 +10,13 @@ import json
 from typing import Any
 from urllib.parse import urlsplit
 
+import httpx
 from telegram._utils.types import ODVInput
-from telegram.error import TimedOut
+from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
-from bot.emulator.errors import SimulatedTimeout
+from bot.emulator.errors import ApiError, SimulatedTimeout
+from bot.emulator.params import chat_id_of
 from bot.emulator.records import UploadedFile
 from bot.emulator.state import FakeTelegram
 
@@ -85,6 +87,15 @@ class EmulatorRequest(BaseRequest):
                 for name, field in request_data.multipart_data.items()
             }
             attach_uploads(params, uploads)
+        try:
+            chat_id = chat_id_of(params)
+        except ApiError:
+            chat_id = None
+        if self.fake.faults.take(api_method, chat_id, unreachable=True) is not None:
+            # What python-telegram-bot's HTTPXRequest raises when the connection is refused;
+            # Telegram never sees the request, so the emulator does not log it either.
+            refused = httpx.ConnectError("[Errno 111] Connection refused")
+            raise NetworkError(f"httpx.ConnectError: {refused}") from refused
         try:
             status, body = await self.fake.call(token, api_method, params)
         except SimulatedTimeout as timeout:

@@ -2,6 +2,7 @@
 
 import asyncio
 
+import httpx
 import pytest
 import telegram
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
@@ -75,3 +76,52 @@ async def test_latency_is_added(fake: FakeTelegram):
     elapsed = loop.time() - started
     # Ten concurrent calls: each waits the latency, they do not queue behind each other.
     assert 0.05 <= elapsed < 0.5
+
+
+async def test_an_error_after_the_call_took_effect(ptb_bot: telegram.Bot, fake: FakeTelegram):
+    """A 5xx after Telegram delivered the message, and one before: the bot sees the same."""
+    fake.inject_error("sendMessage", 500, "Internal Server Error", performed=True)
+    with pytest.raises(NetworkError, match="Internal Server Error"):
+        await ptb_bot.send_message(100, "delivered all the same")
+    fake.inject_error("sendMessage", 500, "Internal Server Error")
+    with pytest.raises(NetworkError, match="Internal Server Error"):
+        await ptb_bot.send_message(100, "not delivered")
+    assert [m.plain_text for m in fake.bot_messages(100)] == ["delivered all the same"]
+    assert [r.status for r in fake.calls("sendMessage")] == [500, 500]
+
+
+async def test_an_outage_lasts_seconds_however_many_calls_come(
+    ptb_bot: telegram.Bot, fake: FakeTelegram
+):
+    fake.inject_error("sendMessage", 502, "Bad Gateway", seconds=0.2)
+    for _ in range(5):
+        with pytest.raises(NetworkError, match="Bad Gateway"):
+            await ptb_bot.send_message(100, "down")
+    assert len(fake.faults) == 1
+    await asyncio.sleep(0.25)
+    assert len(fake.faults) == 0
+    await ptb_bot.send_message(100, "back")
+    assert [m.plain_text for m in fake.bot_messages(100)] == ["back"]
+
+
+async def test_an_unreachable_api_never_sees_the_request(ptb_bot: telegram.Bot, fake: FakeTelegram):
+    """Connection refused: python-telegram-bot's NetworkError from httpx.ConnectError, as its
+    HTTPX backend raises it; the bot can know that nothing was sent."""
+    fake.inject_unreachable("sendMessage", times=2, chat_id=100)
+    await ptb_bot.send_message(200, "other chat")
+    for _ in range(2):
+        with pytest.raises(NetworkError, match="ConnectError") as caught:
+            await ptb_bot.send_message(100, "refused")
+        assert isinstance(caught.value.__cause__, httpx.ConnectError)
+    await ptb_bot.send_message(100, "connected")
+    assert [r.params["chat_id"] for r in fake.calls("sendMessage")] == [200, 100]
+    assert [m.plain_text for m in fake.bot_messages(100)] == ["connected"]
+
+
+async def test_a_timeout_during_an_outage_and_after_it(ptb_bot: telegram.Bot, fake: FakeTelegram):
+    fake.inject_timeout("sendMessage", seconds=0.2, performed=True)
+    with pytest.raises(TimedOut):
+        await ptb_bot.send_message(100, "arrived, answer lost")
+    await asyncio.sleep(0.25)
+    await ptb_bot.send_message(100, "answered")
+    assert [m.plain_text for m in fake.bot_messages(100)] == ["arrived, answer lost", "answered"]
