@@ -16,7 +16,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.broadcasting import publishing
-from bot.broadcasting.texts import is_blank, markdown_to_html, texts_for_all, too_long
+from bot.broadcasting.texts import (
+    is_blank,
+    markdown_to_html,
+    over_the_limit,
+    texts_for_all,
+    too_long,
+)
+from bot.chat.text import MAX_MESSAGE
 from bot.config import ConfigError, Settings
 from bot.i18n import Catalogs
 from bot.procedure import Procedure, load_procedure
@@ -60,7 +67,10 @@ def _read_texts(pairs: list[str], procedure: Procedure) -> dict[str, str]:
             raise ConfigError(f"--text {pair}: the file is empty")
         length = too_long(text)
         if length is not None:
-            raise ConfigError(f"--text {pair}: {length} characters; Telegram allows at most 4096")
+            raise ConfigError(
+                f"--text {pair}: {length} characters, {length - MAX_MESSAGE} too many; "
+                f"Telegram allows at most {MAX_MESSAGE}"
+            )
         texts[language] = text
     if procedure.default_language not in texts:
         raise ConfigError(
@@ -106,8 +116,10 @@ def broadcast_command(settings: Settings, args: argparse.Namespace) -> int:
     catalogs = Catalogs.load(locales_dir(), procedure.languages, procedure.timezone)
     every = texts_for_all(catalogs, procedure.languages, procedure.default_language, texts)
     sizes = asyncio.run(_audience(settings, procedure, languages))
+    _check_lengths(every, set(languages or procedure.languages) | set(sizes), procedure)
     for language, count in sorted(sizes.items()):
-        print(f"--- {language}: {count} recipient(s) ---\n{every[language]}\n")
+        gone = "" if language in procedure.languages else ", no longer offered"
+        print(f"--- {language}: {count} recipient(s){gone} ---\n{every[language]}\n")
     total = sum(sizes.values())
     minutes = max(1, round(total / settings.broadcast_rate / 60))
     when = at.isoformat(sep=" ", timespec="minutes") if at else "now"
@@ -122,6 +134,21 @@ def broadcast_command(settings: Settings, args: argparse.Namespace) -> int:
     broadcast_id = asyncio.run(_queue(settings, procedure, texts, languages, phase, at))
     print(f"queued as broadcast #{broadcast_id}; the running bot delivers it")
     return 0
+
+
+def _check_lengths(every: dict[str, str], groups: set[str], procedure: Procedure) -> None:
+    """Each language group's message as it will be sent (with the note where there is no
+    translation) must fit Telegram's limit; which is too long, and by how much."""
+    lengths = over_the_limit(every, groups)
+    if lengths:
+        details = "; ".join(
+            f"{language}: {length} characters with the note, {length - MAX_MESSAGE} too many"
+            for language, length in lengths.items()
+        )
+        raise ConfigError(
+            f"--text: too long for Telegram (at most {MAX_MESSAGE} characters) in {details}. "
+            f"Shorten the {procedure.default_language} text or give --text for these languages"
+        )
 
 
 async def _audience(

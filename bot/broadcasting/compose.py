@@ -34,7 +34,7 @@ from bot.broadcasting.compose_screens import (
     new_draft,
     preview,
 )
-from bot.broadcasting.texts import is_blank, too_long
+from bot.broadcasting.texts import is_blank, message_html, too_long
 from bot.chat.buttons import ButtonData
 from bot.chat.context import ChatContext, ChatHandler
 from bot.chat.presses import ButtonHandler, StateCallback
@@ -56,7 +56,7 @@ async def text_received(update: Update, context: ChatContext) -> int:
     """A text for the language asked: refused if empty or too long, else stored."""
     t, draft = context.t, draft_of(context)
     message = update.effective_message
-    body = message.text_html if message and message.text else ""
+    body = message_html(message.text, message.entities) if message and message.text else ""
     if is_blank(body):
         text = t.gettext("Please send the message as text.")
         await show(update, context, Screen(text, [cancel_row(t)]))

@@ -8,15 +8,16 @@ screen's button gets the out-of-date answer).
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from babel.core import UnknownLocaleError
 from telegram import Update
 from telegram.ext import ConversationHandler
 
 from bot.broadcasting.buttons import Compose, ComposeLanguage, ComposePhase, Step
-from bot.broadcasting.texts import texts_for_all, too_long
+from bot.broadcasting.texts import over_the_limit, texts_for_all
 from bot.chat.buttons import Button
 from bot.chat.context import ChatContext
 from bot.chat.screens import Screen, show
-from bot.chat.text import escape
+from bot.chat.text import MAX_MESSAGE, escape
 from bot.i18n import Translator, native_name
 from storage import outbox
 
@@ -152,38 +153,66 @@ async def ask_when(update: Update, context: ChatContext) -> int:
     return WHEN
 
 
+def group_name(language: str) -> str:
+    """A language group's name in itself; the code if Babel does not know it (a subscriber's
+    stored language need not be one the procedure offers any more)."""
+    try:
+        return native_name(language)
+    except (ValueError, UnknownLocaleError):
+        return language
+
+
+async def too_long_for(update: Update, context: ChatContext, lengths: dict[str, int]) -> int:
+    """The message is too long for some language groups (the note made it so): say which and
+    by how much, and ask for the texts again, from the default language."""
+    t, draft, procedure = context.t, draft_of(context), context.procedure
+    lines = [
+        t.gettext("The message is too long for Telegram, which allows at most 4096 characters:")
+    ]
+    lines += [
+        t.gettext(
+            "%(language)s: %(length)d characters with the note, %(over)d too many",
+            language=escape(group_name(language)),
+            length=length,
+            over=length - MAX_MESSAGE,
+        )
+        for language, length in lengths.items()
+    ]
+    lines.append(
+        t.gettext(
+            "Please shorten the text in %(language)s, or write a translation for these languages.",
+            language=native_name(procedure.default_language),
+        )
+    )
+    await show(update, context, Screen("\n".join(lines), [cancel_row(t)]), edit=False)
+    draft.asking = procedure.default_language
+    return await ask_text(update, context)
+
+
 async def preview(update: Update, context: ChatContext) -> int:
     """Each language group's message as it will arrive, with the recipients and the duration;
-    a message that grew too long with the note sends the author back to the texts."""
+    a message that grew too long with the note sends the author back to the texts. Each
+    language the audience may have is measured, also one without recipients yet (the audience
+    is fixed at Send) and one the procedure no longer offers but subscribers still read."""
     t, draft, procedure = context.t, draft_of(context), context.procedure
-    texts = texts_for_all(
+    messages = texts_for_all(
         context.services.catalogs, procedure.languages, procedure.default_language, draft.texts
     )
     sizes = await outbox.audience_sizes(context.db, procedure.default_language, draft.languages)
+    lengths = over_the_limit(messages, set(draft.languages or procedure.languages) | set(sizes))
+    if lengths:
+        return await too_long_for(update, context, lengths)
     chat = update.effective_chat
     for language, count in sorted(sizes.items()):
         if count and chat is not None:
-            await chat.send_message(f"[{native_name(language)} · {count}]")
-            await chat.send_message(texts[language])
-    for language, text in texts.items():
-        length = too_long(text)
-        if length is not None:
-            draft.texts.pop(language, None)
-            answer = t.gettext(
-                "The message for %(language)s has %(length)d characters with the note; Telegram "
-                "allows at most 4096. Please shorten the text.",
-                language=native_name(language),
-                length=length,
-            )
-            await show(update, context, Screen(answer, [cancel_row(t)]), edit=False)
-            draft.asking = procedure.default_language
-            return await ask_text(update, context)
+            await chat.send_message(f"[{escape(group_name(language))} · {count}]")
+            await chat.send_message(messages[language])
     total = sum(sizes.values())
     seconds = total / context.services.settings.broadcast_rate
     lines = [
         "<b>{}</b>".format(t.gettext("Preview")),
         t.ngettext("%(count)d recipient", "%(count)d recipients", total),
-        ", ".join(f"{escape(native_name(k))}: {v}" for k, v in sorted(sizes.items())) or "–",
+        ", ".join(f"{escape(group_name(k))}: {v}" for k, v in sorted(sizes.items())) or "–",
         t.gettext("Estimated duration: %(minutes)d min.", minutes=max(1, round(seconds / 60))),
     ]
     if draft.send_at is not None:

@@ -3,6 +3,14 @@
 Telegram does not use a general HTML parser: it knows a handful of tags, four named character
 entities plus numeric ones, and refuses everything else with "can't parse entities". Entity
 offsets and lengths are counted in UTF-16 code units, as the Bot API specifies.
+
+Two rules are held as the Bot API documents them, which is stricter than Telegram's servers:
+every "&" that does not start an entity must be written "&amp;" (in the text and in attribute
+values; "&nbsp;" is not an entity Telegram knows), and "<code>" takes no class but
+"language-…" (the way to give a pre block its programming language). Telegram itself keeps
+such an "&" as written and ignores another class; the emulator refuses both, so that a bot
+that breaks the documented rules fails its tests instead of showing a stray "&nbsp;" or
+losing a code block's language.
 """
 
 import re
@@ -31,7 +39,8 @@ TAG_ENTITIES = {
     "tg-emoji": "custom_emoji",
 }
 NAMED_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
-_ENTITY = re.compile(r"&(#[0-9]{1,8}|#[xX][0-9a-fA-F]{1,8}|[a-zA-Z]{1,8});")
+# Telegram reads a hexadecimal reference only with a lower-case "x".
+_ENTITY = re.compile(r"&(#[0-9]{1,8}|#x[0-9a-fA-F]{1,8}|[a-zA-Z]{1,8});")
 _TAG_NAME = re.compile(r"[a-zA-Z][a-zA-Z0-9-]*")
 _ATTRIBUTE = re.compile(r"""\s*([a-zA-Z-]+)\s*(?:=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+)))?""")
 
@@ -55,14 +64,18 @@ class _Open:
 
 def _decode_entity(match: re.Match[str]) -> str | None:
     name = match.group(1)
-    if name.startswith(("#x", "#X")):
+    if name.startswith("#x"):
         code = int(name[2:], 16)
     elif name.startswith("#"):
         code = int(name[1:])
     else:
         return NAMED_ENTITIES.get(name)
-    # Like Telegram, an impossible code point leaves the text as written.
-    return chr(code) if 0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else None
+    # An impossible code point is no character: the "&" does not start an entity.
+    return chr(code) if 0 < code < 0x10FFFF and not 0xD800 <= code <= 0xDFFF else None
+
+
+def _bare_ampersand(at: int) -> ApiError:
+    return _error(f'Character "&" at byte offset {at} does not start an entity; write "&amp;"')
 
 
 class _Parser:
@@ -80,19 +93,34 @@ class _Parser:
         self.out.append(text)
         self.length += utf16_len(text)
 
+    def entity(self, i: int) -> tuple[str, int]:
+        """The character an entity at i stands for, and the index after it."""
+        match = _ENTITY.match(self.source, i)
+        decoded = _decode_entity(match) if match else None
+        if match is None or decoded is None:
+            raise _bare_ampersand(self.byte_offset(i))
+        return decoded, match.end()
+
+    def attribute_value(self, start: int, end: int) -> str:
+        """An attribute's value between source indexes start and end, entities decoded."""
+        parts, i = [], start
+        while i < end:
+            amp = self.source.find("&", i, end)
+            if amp < 0:
+                parts.append(self.source[i:end])
+                break
+            parts.append(self.source[i:amp])
+            decoded, i = self.entity(amp)
+            parts.append(decoded)
+        return "".join(parts)
+
     def run(self) -> tuple[str, list[dict[str, Any]]]:
         text, i = self.source, 0
         while i < len(text):
             char = text[i]
             if char == "&":
-                match = _ENTITY.match(text, i)
-                decoded = _decode_entity(match) if match else None
-                if match and decoded is not None:
-                    self.emit(decoded)
-                    i = match.end()
-                    continue
-                self.emit("&")
-                i += 1
+                decoded, i = self.entity(i)
+                self.emit(decoded)
             elif char == "<":
                 i = self.end_tag(i) if text.startswith("</", i) else self.start_tag(i)
             else:
@@ -119,8 +147,19 @@ class _Parser:
         attributes: dict[str, str] = {}
         for attr in _ATTRIBUTE.finditer(self.source[j:close].rstrip("/ ")):
             if attr.group(1):
-                value = attr.group(2) or attr.group(3) or attr.group(4) or ""
-                attributes[attr.group(1).lower()] = _unescape(value)
+                group = next((g for g in (2, 3, 4) if attr.group(g) is not None), None)
+                value = (
+                    self.attribute_value(j + attr.start(group), j + attr.end(group))
+                    if group is not None
+                    else ""
+                )
+                attributes[attr.group(1).lower()] = value
+        language = attributes.get("class", "language-")
+        if name == "code" and not language.startswith("language-"):
+            raise _error(
+                f'Tag "code" may have no class but "language-…" at byte offset {at}, '
+                f'found "{language}"'
+            )
         if name == "span" and attributes.get("class") != "tg-spoiler":
             raise _error(f'Tag "span" must have class "tg-spoiler" at byte offset {at}')
         if name == "tg-emoji" and not attributes.get("emoji-id"):
@@ -167,10 +206,6 @@ class _Parser:
         elif kind == "blockquote" and "expandable" in item.attributes:
             entity["type"] = "expandable_blockquote"
         self.entities.append(entity)
-
-
-def _unescape(value: str) -> str:
-    return _ENTITY.sub(lambda m: _decode_entity(m) or m.group(0), value)
 
 
 def parse_html(source: str) -> tuple[str, list[dict[str, Any]]]:

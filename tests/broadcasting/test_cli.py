@@ -4,14 +4,17 @@ import asyncio
 import os
 import signal
 import sys
+from pathlib import Path
 
 import pytest
 
 from bot.__main__ import main
 from bot.emulator import FakeTelegram, serve_http
+from bot.emulator.html_text import parse_html
 from storage import outbox
 from storage.db import Database
 
+MINI = Path(__file__).parent.parent / "data" / "mini.toml"  # offers de and en only
 TOKEN = "987654321:AAEbroadcast-end-to-end-token-xyz12345"
 SECRET = "broadcast-secret-0123456789"
 
@@ -110,6 +113,48 @@ async def test_bad_command_line_input_is_refused_and_nothing_is_queued(
     assert await asyncio.to_thread(main, args) == 2
     assert says in capsys.readouterr().err
     assert (await stored(database))[0] == []
+
+
+async def test_a_link_with_an_ampersand_in_a_markdown_file_keeps_its_address(tmp_path):
+    database = tmp_path / "p.db"
+    await prepared_database(database, ["de"])
+    german = write(tmp_path, "de.md", "Die [Tabelle](https://luebeck.example/t?a=1&b=2) & mehr")
+    args = ["broadcast", "--database", str(database), "--text", f"de={german}", "--yes"]
+    assert await asyncio.to_thread(main, args) == 0
+    _, texts = await stored(database)
+    # As Telegram reads it: the address as written, the & in the text as text.
+    plain, entities = parse_html(texts[1]["de"])
+    assert plain == "Die Tabelle & mehr"
+    assert entities[0]["url"] == "https://luebeck.example/t?a=1&b=2"
+
+
+async def test_readers_of_a_language_the_procedure_no_longer_offers_read_the_default_with_the_note(
+    tmp_path, capsys
+):
+    database = tmp_path / "p.db"
+    await prepared_database(database, ["de", "en", "tr", "tr"])  # mini.toml: only de and en
+    german = write(tmp_path, "de.md", "Die Ergebnisse sind da")
+    args = ["broadcast", "--database", str(database), "--procedure", str(MINI)]
+    args += ["--text", f"de={german}", "--yes"]
+    assert await asyncio.to_thread(main, args) == 0
+    out = capsys.readouterr().out
+    assert "--- tr: 2 recipient(s)" in out and "4 recipient(s)" in out
+    assert "<i>(Diese Neuigkeit gibt es noch nicht in Ihrer Sprache.)</i>\n\nDie Ergebnisse" in out
+    assert "queued as broadcast #1" in out
+
+
+async def test_a_text_that_the_note_makes_too_long_is_refused_naming_the_language(tmp_path, capsys):
+    # 4080 characters pass Telegram's 4096, but with the Arabic note they are 4115.
+    database = tmp_path / "p.db"
+    await prepared_database(database, ["de", "ar"])
+    german = write(tmp_path, "de.txt", "x" * 4080)
+    args = ["broadcast", "--database", str(database), "--text", f"de={german}", "--yes"]
+    assert await asyncio.to_thread(main, args) == 2
+    err = capsys.readouterr().err
+    assert "ar: 4115 characters with the note, 19 too many" in err
+    assert (await stored(database))[0] == []
+    # For the German readers alone it is fine.
+    assert await asyncio.to_thread(main, [*args, "--audience", "de"]) == 0
 
 
 def test_without_yes_and_without_a_terminal_nothing_is_queued(tmp_path, capsys, monkeypatch):

@@ -3,6 +3,7 @@
 import pytest
 
 from bot.broadcasting.buttons import CancelBroadcast, Compose, ComposeLanguage, ComposePhase, Step
+from bot.emulator.html_text import parse_html
 from storage import outbox
 from tests.conftest import (
     OTHER_STAFF,
@@ -38,6 +39,27 @@ def sees(bot, user=STAFF):
 
 async def broadcasts(bot):
     return rows(bot.database_path, "SELECT id, state FROM broadcasts")
+
+
+async def send_formatted(bot, user, formatted):
+    """Staff write formatted text in their Telegram app (bold, a link, a code block): the bot
+    gets the plain text with its entities, as Telegram delivers it."""
+    plain, entities = parse_html(formatted)
+    record = bot.fake.written(bot.fake.chat(user), plain)
+    record.entities = entities
+    update_id = bot.fake.updates.push("message", bot.fake.message_json(record))
+    bot.fake.changed()
+    await bot.handled(update_id)
+
+
+async def compose_default_only(bot, text, user=STAFF):
+    """/broadcast with only the default-language text, to everybody, news, now: the preview."""
+    await bot.send(user, "/broadcast")
+    await bot.send(user, text)
+    await bot.press(user, Compose(Step.SKIP_REST))
+    await bot.press(user, Compose(Step.AUDIENCE_DONE))
+    await bot.press(user, Compose(Step.NEWS))
+    await bot.press(user, Compose(Step.NOW))
 
 
 async def compose_to_preview(bot, user=STAFF):
@@ -234,3 +256,74 @@ async def test_sent_news_appear_in_status_and_a_phase_change_sets_the_phase(staf
     ) == [(example.phases[3].id,)]
     # The author saw one progress message, ending with the final report.
     assert "finished" in sees(staffed)
+
+
+async def test_readers_of_a_language_the_procedure_no_longer_offers_get_the_default_with_the_note(
+    staffed,
+):
+    # Italian was offered once; the procedure file no longer has it, its readers are still there.
+    users = await add_subscribers(staffed, ["de", "it", "it"])
+    await compose_default_only(staffed, "Workshops am Montag")
+    preview = sees(staffed)
+    assert "3 recipients" in preview and "Italiano: 2" in preview
+    texts = [m.plain_text for m in staffed.fake.bot_messages(STAFF)]
+    note = "(Diese Neuigkeit gibt es noch nicht in Ihrer Sprache.)\n\nWorkshops am Montag"
+    assert "[Italiano · 2]" in texts and note in texts  # shown as it will arrive
+
+    await staffed.press(STAFF, Compose(Step.SEND))
+    await finished(staffed, 1)
+    assert received(staffed, users[0]) == ["Workshops am Montag"]
+    assert received(staffed, users[1]) == [note] and received(staffed, users[2]) == [note]
+
+
+async def test_a_text_that_the_note_makes_too_long_is_refused_naming_the_language(staffed):
+    # 4080 characters are accepted; with the Arabic note (35 characters) they are 4115.
+    await add_subscribers(staffed, ["de", "ar"])
+    await compose_default_only(staffed, "x" * 4080)
+    *_, answer, question = received(staffed, STAFF)
+    assert "العربية: 4115 characters with the note, 19 too many" in answer
+    assert "went wrong" not in " ".join(received(staffed, STAFF))
+    refused = [r.method for r in staffed.fake.requests if r.status == 400]
+    assert refused == []  # nothing went to Telegram that it refuses
+    assert "Deutsch" in question  # asked for the text again
+    assert await broadcasts(staffed) == []
+
+
+async def test_a_long_text_for_one_language_is_not_measured_against_other_languages_notes(staffed):
+    users = await add_subscribers(staffed, ["de", "ar"])
+    await staffed.send(STAFF, "/broadcast")
+    await staffed.send(STAFF, "x" * 4080)
+    await staffed.press(STAFF, Compose(Step.SKIP_REST))
+    await staffed.press(STAFF, ComposeLanguage("de"))
+    await staffed.press(STAFF, Compose(Step.AUDIENCE_DONE))
+    await staffed.press(STAFF, Compose(Step.NEWS))
+    await staffed.press(STAFF, Compose(Step.NOW))
+    assert "1 recipient" in sees(staffed)
+    await staffed.press(STAFF, Compose(Step.SEND))
+    await finished(staffed, 1)
+    assert received(staffed, users[0]) == ["x" * 4080] and received(staffed, users[1]) == []
+
+
+async def test_links_and_code_blocks_staff_write_arrive_as_written(staffed):
+    users = await add_subscribers(staffed, ["de", "en"])
+    await staffed.send(STAFF, "/broadcast")
+    await send_formatted(
+        staffed,
+        STAFF,
+        '<b>Neu</b>: <a href="https://luebeck.example/r?a=1&amp;b=&quot;2&quot;">Ergebnisse</a> '
+        '&amp; Tabelle\n<pre><code class="language-csv">a;b\n1;2</code></pre>',
+    )
+    await staffed.press(STAFF, Compose(Step.SKIP_REST))
+    await staffed.press(STAFF, Compose(Step.AUDIENCE_DONE))
+    await staffed.press(STAFF, Compose(Step.NEWS))
+    await staffed.press(STAFF, Compose(Step.NOW))
+    assert "2 recipients" in sees(staffed)
+    await staffed.press(STAFF, Compose(Step.SEND))
+    await finished(staffed, 1)
+    for user in users:
+        (message,) = staffed.fake.bot_messages(user)
+        assert message.plain_text.endswith("Neu: Ergebnisse & Tabelle\na;b\n1;2")
+        kinds = {e["type"]: e for e in message.entities}
+        assert kinds["text_link"]["url"] == 'https://luebeck.example/r?a=1&b="2"'
+        assert kinds["pre"]["language"] == "csv" and "code" not in kinds
+        assert "bold" in kinds

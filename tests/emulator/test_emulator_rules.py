@@ -27,7 +27,57 @@ def test_html_entities_and_offsets():
 
 
 def test_html_character_references():
-    assert parse_html("&lt;&gt;&amp;&quot;&#33;&#x41;&nbsp;")[0] == '<>&"!A&nbsp;'
+    assert parse_html("&lt;&gt;&amp;&quot;&#33;&#x41;&#x1F600;")[0] == '<>&"!A😀'
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "Tom & Jerry",
+        "AT&T",
+        "&",
+        "&nbsp;",  # a named entity Telegram does not know: it would show "&nbsp;" as written
+        "&amp",  # no semicolon
+        "&#0;",  # no character
+        "&#xD800;",  # half of a surrogate pair
+        "&#X41;",  # Telegram reads a hexadecimal reference only with a lower-case x
+        '<a href="https://x.org/?a=1&b=2">link</a>',
+        "<a href='https://x.org/?a=1&b=2'>link</a>",
+    ],
+)
+def test_html_a_bare_ampersand_in_text_or_an_attribute_is_refused(source: str):
+    # The Bot API: every & that does not start an entity must be written as &amp;.
+    with pytest.raises(ApiError) as caught:
+        parse_html(source)
+    assert caught.value.description.startswith("Bad Request: can't parse entities: ")
+    assert '"&"' in caught.value.description and "byte offset" in caught.value.description
+
+
+def test_html_an_escaped_ampersand_in_an_attribute_is_decoded():
+    _, entities = parse_html('<a href="https://x.org/?a=1&amp;b=2&#38;c=3">link</a>')
+    assert entities[0]["url"] == "https://x.org/?a=1&b=2&c=3"
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        '<pre><code class="csv">a;b</code></pre>',  # python-telegram-bot's text_html writes this
+        '<pre><code class="python">x = 1</code></pre>',
+        '<code class="lang-python">x</code>',
+        '<pre><code class="">x</code></pre>',
+    ],
+)
+def test_html_a_code_class_other_than_language_is_refused(source: str):
+    with pytest.raises(ApiError) as caught:
+        parse_html(source)
+    assert 'Tag "code"' in caught.value.description and "language-" in caught.value.description
+
+
+def test_html_a_language_on_a_standalone_code_tag_is_ignored():
+    # Telegram takes it, but a programming language belongs to pre blocks only.
+    assert parse_html('<code class="language-python">x</code>')[1] == [
+        {"type": "code", "offset": 0, "length": 1}
+    ]
 
 
 def test_html_pre_with_language_and_spoiler():
@@ -82,6 +132,45 @@ def test_markdown_v2():
         parse_markdown_v2("Ende.")
     with pytest.raises(ApiError, match=r"Can't find end of Bold entity"):
         parse_markdown_v2("*offen")
+
+
+@pytest.mark.parametrize(
+    ("text", "mode"),
+    [
+        ("<b>" + "x" * 4096 + "</b>", "HTML"),  # the tags are not counted
+        ("&amp;" * 4096, "HTML"),  # 20480 characters as written, 4096 as read
+        ("😀" * 2048, None),  # 4096 UTF-16 code units
+        ("*" + "x" * 4096 + "*", "MarkdownV2"),
+    ],
+)
+def test_the_length_limit_counts_the_text_after_entity_parsing(text: str, mode: str | None):
+    plain, _ = check_text(text, mode)
+    assert utf16_len(plain) == 4096
+
+
+@pytest.mark.parametrize(
+    ("text", "mode"),
+    [
+        ("<b>" + "x" * 4097 + "</b>", "HTML"),
+        ("&amp;" * 4097, "HTML"),
+        ("😀" * 2048 + "x", None),  # 4097 UTF-16 code units, though only 2049 characters
+        ("*" + "x" * 4097 + "*", "MarkdownV2"),
+    ],
+)
+def test_a_text_over_the_limit_after_entity_parsing_is_refused(text: str, mode: str | None):
+    with pytest.raises(ApiError, match="message is too long"):
+        check_text(text, mode)
+
+
+async def test_send_message_enforces_the_html_rules_through_the_api():
+    fake = FakeTelegram()
+    fake.add_user(7)
+    for text in ('<a href="https://x.org/?a=1&b=2">x</a>', '<pre><code class="csv">x</code></pre>'):
+        status, body = await fake.call(
+            fake.token, "sendMessage", {"chat_id": 7, "text": text, "parse_mode": "HTML"}
+        )
+        assert status == 400 and "can't parse entities" in body["description"]
+    assert fake.bot_messages(7) == []
 
 
 def test_check_text_modes():
