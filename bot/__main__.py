@@ -22,7 +22,7 @@ from bot.results.cli import (
     results_command,
 )
 from bot.voting.rules import RulesChangedError
-from storage.db import NotADatabaseError, SchemaTooNewError
+from storage.db import DatabaseInUseError, NotADatabaseError, SchemaTooNewError
 
 EXIT_INVALID = 1  # `check` found problems
 EXIT_CONFIG = 2  # a setting, the procedure file or the database stops the bot from starting
@@ -30,15 +30,20 @@ EXIT_CONFIG = 2  # a setting, the procedure file or the database stops the bot f
 
 def _add_settings(parser: argparse.ArgumentParser, names: Sequence[str]) -> None:
     helps = {
-        "token": "bot token from @BotFather",
+        "token": "bot token from @BotFather; other users see flags in `ps`: prefer BOT_TOKEN "
+        "or --token-file",
         "api_url": "Bot API base URL; the token is appended (default https://api.telegram.org/bot)",
         "database": "SQLite database file (default participation.db)",
         "procedure": "procedure file (default: the shipped example)",
         "admins": "comma-separated Telegram user ids of staff",
-        "secret": "secret that pseudonymises ballots (keep it safe, never change it)",
+        "secret": "secret that pseudonymises ballots (keep it safe, never change it); other "
+        "users see flags in `ps`: prefer BOT_SECRET or --secret-file",
         "log_level": "DEBUG, INFO, WARNING or ERROR (default INFO)",
         "broadcast_rate": "broadcast messages per second (default 25)",
         "paid_broadcast": "1: use Telegram's paid broadcasts, up to 1000 messages a second",
+        "token_file": "read the bot token from the first line of this file",
+        "secret_file": "read the secret from the first line of this file (e.g. a systemd "
+        "credential: --secret-file %%d/bot-secret)",
     }
     for name in names:
         env, flag = SETTINGS[name]
@@ -84,7 +89,7 @@ def _parser() -> argparse.ArgumentParser:
     purge = commands.add_parser(
         "purge", help="remove the link between Telegram ids and the procedure (after it ended)"
     )
-    _add_settings(purge, ["database", "procedure", "secret"])
+    _add_settings(purge, ["database", "procedure", "secret", "secret_file"])
     add_purge_arguments(purge)
     check = commands.add_parser("check", help="validate a procedure file")
     check.add_argument("file", nargs="?", type=Path, help="procedure file (default BOT_PROCEDURE)")
@@ -145,7 +150,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(str(exc))
     except ProcedureError as exc:
         return _fail("the procedure file has problems:\n" + str(exc))
-    except (SchemaTooNewError, NotADatabaseError, CatalogError, RulesChangedError) as exc:
+    except (
+        SchemaTooNewError,
+        NotADatabaseError,
+        DatabaseInUseError,
+        CatalogError,
+        RulesChangedError,
+    ) as exc:
         return _fail(str(exc))
     except KeyboardInterrupt:
         logging.getLogger(__name__).info("interrupted")

@@ -1,13 +1,19 @@
 """Settings: one typed object built from command-line flags and the environment, validated once.
 
 The environment names (BOT_TOKEN, BOT_API_URL, BOT_DATABASE, BOT_PROCEDURE, BOT_ADMINS,
-BOT_SECRET, BOT_LOG_LEVEL) are a public interface: keep them stable. A flag wins over the
-environment. Every problem is one line that names the setting; the token is never printed.
+BOT_SECRET, BOT_LOG_LEVEL, …, BOT_TOKEN_FILE, BOT_SECRET_FILE) are a public interface: keep
+them stable. A flag wins over the environment. Every problem is one line that names the
+setting; the token and the secret are never printed. The token and the secret can come from a
+file (its first line), so that they appear neither in `ps` nor in a unit file.
 """
 
 import re
+import string
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
+from math import comb, log2
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +22,8 @@ from bot.resources import example_procedure
 DEFAULT_API_URL = "https://api.telegram.org/bot"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 MIN_SECRET_LENGTH = 16
+MIN_SECRET_BITS = 64  # estimated by secret_bits()
+GENERATE_SECRET = '`python -c "import secrets; print(secrets.token_urlsafe(32))"`'
 # Only for `run --insecure-dev-secret`: ballots pseudonymised with a public value are not private.
 INSECURE_DEV_SECRET = "insecure-development-secret-do-not-use-in-production"
 INSECURE_DEV_SECRET_WARNING = (
@@ -24,7 +32,8 @@ INSECURE_DEV_SECRET_WARNING = (
     "never with real residents; set BOT_SECRET before going live."
 )
 
-_TOKEN = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
+_TOKEN = re.compile(r"^[0-9]+:[A-Za-z0-9_-]+$")
+_USER_ID = re.compile(r"^[0-9]+$")  # ASCII digits only: "²" and "٣" are digits to str.isdigit
 
 # setting name -> (environment variable, flag)
 SETTINGS = {
@@ -37,6 +46,9 @@ SETTINGS = {
     "log_level": ("BOT_LOG_LEVEL", "--log-level"),
     "broadcast_rate": ("BOT_BROADCAST_RATE", "--broadcast-rate"),
     "paid_broadcast": ("BOT_PAID_BROADCAST", "--paid-broadcast"),
+    # The token and the secret from a file (its first line): kept out of `ps` and unit files.
+    "token_file": ("BOT_TOKEN_FILE", "--token-file"),
+    "secret_file": ("BOT_SECRET_FILE", "--secret-file"),
 }
 FREE_RATE_LIMIT, PAID_RATE_LIMIT = 30.0, 1000.0
 
@@ -64,8 +76,8 @@ class Settings:
         if not self.token:
             raise ConfigError(
                 "BOT_TOKEN is not set: create a bot with @BotFather in Telegram (/newbot), then "
-                "set BOT_TOKEN or pass --token. To try the bot without Telegram, run "
-                "`participation-bot demo`."
+                "set BOT_TOKEN or BOT_TOKEN_FILE (a file holding it). To try the bot without "
+                "Telegram, run `participation-bot demo`."
             )
         return self.token
 
@@ -76,9 +88,9 @@ class Settings:
         if insecure_dev_secret:
             return INSECURE_DEV_SECRET
         raise ConfigError(
-            "BOT_SECRET is not set: it keeps ballots pseudonymous. Generate one with "
-            '`python -c "import secrets; print(secrets.token_urlsafe(32))"`, keep it safe and '
-            "set BOT_SECRET or pass --secret (for a local trial only: --insecure-dev-secret)."
+            f"BOT_SECRET is not set: it keeps ballots pseudonymous. Generate one with "
+            f"{GENERATE_SECRET}, keep it safe and set BOT_SECRET or BOT_SECRET_FILE (a file "
+            "holding it; for a local trial only: --insecure-dev-secret)."
         )
 
 
@@ -93,7 +105,7 @@ def _parse_admins(raw: str) -> frozenset[int]:
         part = part.strip()
         if not part:
             continue
-        if not part.isdigit():
+        if not _USER_ID.match(part):
             raise ConfigError(
                 f"{_label('admins')}: {part!r} is not a Telegram user id; expected numbers "
                 "separated by commas, e.g. 12345678,23456789"
@@ -102,22 +114,110 @@ def _parse_admins(raw: str) -> frozenset[int]:
     return frozenset(ids)
 
 
+# Character classes and their sizes, for the estimate of a secret's entropy.
+_ALPHABETS = (
+    (frozenset(string.ascii_lowercase), 26),
+    (frozenset(string.ascii_uppercase), 26),
+    (frozenset(string.digits), 10),
+    (frozenset(string.punctuation + " "), 33),
+)
+_OTHER_ALPHABET = 64  # anything else (letters of other scripts, …), counted generously
+
+
+@lru_cache(maxsize=256)
+def _random_entropy(length: int, alphabet: int) -> float:
+    """The Shannon entropy per character (bits) that a string of `length` characters drawn
+    uniformly at random from `alphabet` characters shows on average (each character's count is
+    binomial): a short random string repeats some characters too."""
+    p = 1 / alphabet
+    return -alphabet * sum(
+        comb(length, k) * p**k * (1 - p) ** (length - k) * (k / length) * log2(k / length)
+        for k in range(1, length + 1)
+    )
+
+
+def secret_bits(secret: str) -> float:
+    """A rough estimate of a secret's entropy in bits.
+
+    Its length times the bits of the alphabet it draws from (lower case, upper case, digits,
+    punctuation, other), scaled down when it uses its characters less evenly than a random
+    string of that length and alphabet would (Shannon entropy of its characters against what
+    randomness shows on average). Sixteen times "a" scores 0, "abab…" about 22, a secret from
+    `secrets.token_urlsafe(32)` over 200. Dictionary words are not recognised: this catches
+    repetition, not guessable phrases.
+    """
+    length = len(secret)
+    if length < 2:
+        return 0.0
+    counts = Counter(secret)
+    shannon = -sum(n / length * log2(n / length) for n in counts.values())
+    used = set(secret)
+    alphabet = sum(size for chars, size in _ALPHABETS if used & chars)
+    if any(not any(ch in chars for chars, _ in _ALPHABETS) for ch in used):
+        alphabet += _OTHER_ALPHABET
+    alphabet = max(alphabet, len(counts))
+    return length * log2(alphabet) * min(1.0, shannon / _random_entropy(length, alphabet))
+
+
+def _read_first_line(name: str, raw: str) -> str:
+    """The first line of the file a *_FILE setting names (the token or the secret)."""
+    path = Path(raw)
+    try:
+        with path.open(encoding="utf-8") as file:
+            first = file.readline()
+    except OSError as exc:
+        raise ConfigError(
+            f"{_label(name)}: cannot read {path} ({exc.strerror or type(exc).__name__}); the "
+            "bot's user must be able to read it"
+        ) from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{_label(name)}: cannot read {path}: it is not UTF-8 text") from exc
+    value = first.strip()
+    if not value:
+        raise ConfigError(
+            f"{_label(name)}: {path} is empty (the value is read from its first line)"
+        )
+    return value
+
+
 def load_settings(flags: Mapping[str, str | None], env: Mapping[str, str]) -> Settings:
     """Build Settings from flags (by setting name) over environment variables; validate all."""
 
-    def pick(name: str) -> str | None:
-        value = flags.get(name)
-        if value is None:
-            value = env.get(SETTINGS[name][0])
+    def given(source: Mapping[str, str | None], key: str) -> str | None:
+        value = source.get(key)
         return value.strip() if value is not None and value.strip() else None
 
+    def pick(name: str) -> str | None:
+        flag = given(flags, name)
+        return flag if flag is not None else given(env, SETTINGS[name][0])
+
+    def pick_or_file(name: str) -> tuple[str | None, str]:
+        """A value given directly or in a file (flags over the environment; both at once on
+        one level is a mistake), and the label of where it came from."""
+        file_name = f"{name}_file"
+        for source, key, file_key in (
+            (flags, name, file_name),
+            (env, SETTINGS[name][0], SETTINGS[file_name][0]),
+        ):
+            value, file = given(source, key), given(source, file_key)
+            if value is not None and file is not None:
+                raise ConfigError(
+                    f"{_label(name)} and {_label(file_name)} are both given: use one of them "
+                    "(the file keeps the value out of `ps`)"
+                )
+            if value is not None:
+                return value, _label(name)
+            if file is not None:
+                return _read_first_line(file_name, file), f"{_label(file_name)} ({file})"
+        return None, _label(name)
+
     values: dict[str, Any] = {}  # Settings' keyword arguments, each checked below
-    token = pick("token")
+    token, where = pick_or_file("token")
     if token is not None:
         if not _TOKEN.match(token):
             raise ConfigError(
-                f"{_label('token')}: this does not look like a bot token (expected digits, a "
-                "colon and letters, as @BotFather gives it)"
+                f"{where}: this does not look like a bot token (expected digits, a colon and "
+                "letters, as @BotFather gives it)"
             )
         values["token"] = token
     api_url = pick("api_url")
@@ -144,11 +244,19 @@ def load_settings(flags: Mapping[str, str | None], env: Mapping[str, str]) -> Se
     admins = pick("admins")
     if admins is not None:
         values["admins"] = _parse_admins(admins)
-    secret = pick("secret")
+    secret, where = pick_or_file("secret")
     if secret is not None:
         if len(secret) < MIN_SECRET_LENGTH:
             raise ConfigError(
-                f"{_label('secret')}: too short; use at least {MIN_SECRET_LENGTH} random characters"
+                f"{where}: too short; use at least {MIN_SECRET_LENGTH} random characters, "
+                f"e.g. from {GENERATE_SECRET}"
+            )
+        bits = secret_bits(secret)
+        if bits < MIN_SECRET_BITS:
+            raise ConfigError(
+                f"{where}: too predictable (about {max(bits, 0.0):.0f} bits of entropy, at "
+                f"least {MIN_SECRET_BITS} needed: it repeats characters or uses few different "
+                f"ones); generate one with {GENERATE_SECRET}"
             )
         values["secret"] = secret
     log_level = pick("log_level")

@@ -21,7 +21,7 @@ from bot.emulator import render_message
 from bot.logs import setup_logging
 from bot.procedure import load_procedure
 from bot.voting.window import open_for
-from storage.db import check_version
+from storage.db import DatabaseLock, check_database
 
 DEMO_USER = 1001
 QUIT = {"quit", "exit", "/quit", "q"}
@@ -93,30 +93,35 @@ async def _chat(bot: EmulatedBot, lines: TextIO, out: TextIO) -> None:
         terminal.print_news()
 
 
+def _run(bot: EmulatedBot, user_language: str | None) -> None:
+    bot.fake.add_user(DEMO_USER, "Demo", language_code=user_language or None)
+    print(
+        "participation-bot demo: the real bot, offline, against the built-in emulator.\n"
+        "Type a number to press a button, or text or a command (/help); 'quit' ends.",
+        file=sys.stdout,
+    )
+
+    async def main() -> None:
+        async with bot:
+            # The demo's voting window is open for a month from now, whatever the file says.
+            await open_for(bot.services.database, 30, "demo.open")
+            await _chat(bot, sys.stdin, sys.stdout)
+
+    asyncio.run(main())
+
+
 def demo(settings: Settings, *, user_language: str | None = "en") -> int:
     """Run the demo chat until EOF or "quit"; returns the exit status."""
     setup_logging(settings.log_level if settings.log_level != "INFO" else "WARNING", [])
     procedure = load_procedure(settings.procedure)
-    check_version(settings.database)
     with tempfile.TemporaryDirectory(prefix="participation-demo-") as folder:
         database = settings.database
         if settings.database == Path("participation.db") and not database.exists():
             # A throw-away database unless one was asked for: the demo leaves nothing behind.
             database = Path(folder) / "demo.db"
-        settings = replace(settings, database=database, secret=secrets.token_urlsafe(32))
-        bot = EmulatedBot(settings, procedure)
-        bot.fake.add_user(DEMO_USER, "Demo", language_code=user_language or None)
-        print(
-            "participation-bot demo: the real bot, offline, against the built-in emulator.\n"
-            "Type a number to press a button, or text or a command (/help); 'quit' ends.",
-            file=sys.stdout,
-        )
-
-        async def main() -> None:
-            async with bot:
-                # The demo's voting window is open for a month from now, whatever the file says.
-                await open_for(bot.services.database, 30, "demo.open")
-                await _chat(bot, sys.stdin, sys.stdout)
-
-        asyncio.run(main())
+        # One bot per database, the demo too: locked before the file is even read.
+        with DatabaseLock(database) as lock:
+            check_database(database)
+            settings = replace(settings, database=database, secret=secrets.token_urlsafe(32))
+            _run(EmulatedBot(settings, procedure, lock=lock), user_language)
     return 0

@@ -4,13 +4,13 @@ import logging
 import sys
 from dataclasses import replace
 
-from telegram.error import InvalidToken, NetworkError
+from telegram.error import InvalidToken, NetworkError, TelegramError
 
 from bot.app import ALLOWED_UPDATES, build_application
 from bot.config import INSECURE_DEV_SECRET, INSECURE_DEV_SECRET_WARNING, ConfigError, Settings
 from bot.logs import setup_logging
-from bot.procedure import load_procedure
-from storage.db import check_version
+from bot.procedure import Procedure, load_procedure
+from storage.db import DatabaseLock, check_database
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +28,23 @@ def prepare(settings: Settings, *, insecure_dev_secret: bool = False) -> Setting
     return replace(settings, secret=secret)
 
 
+class _StartUpFailures(logging.Filter):
+    """python-telegram-bot's log of a failed start (getMe, deleteWebhook) goes, traceback and
+    all: the error is raised to `run`, which says it in one line naming the setting. An answer
+    that is not JSON (a web server's page where the Bot API should be) is logged in one line,
+    without the traceback of the JSON parser."""
+
+    LOGGERS = ("telegram.ext", "telegram.request.BaseRequest")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """False for the record of an aborted start-up; other records pass, one line each."""
+        if record.getMessage().startswith("Network Retry Loop (Bootstrap"):
+            return False
+        if record.name == "telegram.request.BaseRequest":
+            record.exc_info = record.exc_text = None
+        return True
+
+
 def _warn(message: str) -> None:
     """A warning that reaches stderr even when BOT_LOG_LEVEL=ERROR hides warnings."""
     if log.isEnabledFor(logging.WARNING):
@@ -37,10 +54,19 @@ def _warn(message: str) -> None:
 
 
 def run(settings: Settings, *, insecure_dev_secret: bool = False) -> int:
-    """Validate everything, then poll until stopped; return the exit status."""
+    """Validate everything, then poll until stopped; return the exit status.
+
+    One bot per database: the lock is taken before anything reads the file or talks to
+    Telegram (a second bot would recover the first one's claimed deliveries, and both would
+    fight over getUpdates), and held until the database is closed."""
     settings = prepare(settings, insecure_dev_secret=insecure_dev_secret)
     procedure = load_procedure(settings.procedure)
-    check_version(settings.database)
+    with DatabaseLock(settings.database):
+        return _run_locked(settings, procedure)
+
+
+def _run_locked(settings: Settings, procedure: Procedure) -> int:
+    check_database(settings.database)
     application = build_application(settings, procedure)
     log.info(
         "starting: procedure %s, database %s, %d staff",
@@ -48,6 +74,9 @@ def run(settings: Settings, *, insecure_dev_secret: bool = False) -> int:
         settings.database,
         len(settings.admins),
     )
+    quiet = _StartUpFailures()
+    for name in quiet.LOGGERS:
+        logging.getLogger(name).addFilter(quiet)
     try:
         # run_polling handles SIGINT and SIGTERM: it stops polling, runs post_shutdown (which
         # closes the database) and returns without a traceback.
@@ -61,5 +90,15 @@ def run(settings: Settings, *, insecure_dev_secret: bool = False) -> int:
             f"BOT_API_URL (--api-url): cannot reach the Bot API at {settings.api_url} "
             f"({type(exc).__name__})"
         ) from exc
+    except TelegramError as exc:
+        # E.g. a web server's HTML page where the Bot API should answer in JSON ("Invalid
+        # server response"): only getMe and the start of polling get here, the rest is retried.
+        raise ConfigError(
+            f"BOT_API_URL (--api-url): {settings.api_url} did not answer like the Telegram Bot "
+            f"API ({exc.message}); check the address"
+        ) from exc
+    finally:
+        for name in quiet.LOGGERS:
+            logging.getLogger(name).removeFilter(quiet)
     log.info("stopped")
     return 0

@@ -121,6 +121,8 @@ async def _change(db: Database, voter_key: str) -> AsyncIterator[_Change]:
     async with db.transaction() as connection:
         change = _Change(db, connection, voter_key)
         yield change
+    # Only reached after COMMIT succeeded: a failed COMMIT is rolled back and raises out of the
+    # block above, so the flag stays unset and the next change writes the rules again.
     if change.froze:
         db.cache(_Frozen).done = True
 

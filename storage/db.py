@@ -11,10 +11,15 @@ run before any later BEGIN, since the connection's thread takes calls in order (
 single-statement `write` is atomic there too). Either way a read sees every change committed
 before it started, and nothing uncommitted. The schema version lives in PRAGMA user_version;
 a file from a newer version of the code is refused and left untouched.
+
+One bot per file: the bot holds `DatabaseLock` (an OS lock on `<database>.lock`) while it runs,
+and `check_database` refuses, before anything starts, a file it could not use.
 """
 
 import asyncio
 import contextlib
+import fcntl
+import os
 import sqlite3
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
@@ -33,6 +38,10 @@ class SchemaTooNewError(RuntimeError):
 
 class NotADatabaseError(RuntimeError):
     """The file named as the database is not an SQLite database (or cannot be read)."""
+
+
+class DatabaseInUseError(RuntimeError):
+    """Another bot process runs on this database file."""
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -71,6 +80,16 @@ def _too_new(path: Path, version: int) -> SchemaTooNewError:
     )
 
 
+def _unreadable(path: Path, exc: sqlite3.Error) -> NotADatabaseError:
+    return NotADatabaseError(
+        f"{path} cannot be read as the bot's database ({exc}); check BOT_DATABASE"
+    )
+
+
+def _unusable(path: Path, exc: sqlite3.Error) -> NotADatabaseError:
+    return NotADatabaseError(f"the database {path} cannot be used ({exc}); check BOT_DATABASE")
+
+
 def check_version(path: Path) -> None:
     """Refuse a file from a newer schema before anything else starts (read-only, no changes).
 
@@ -79,15 +98,124 @@ def check_version(path: Path) -> None:
     if not path.exists():
         return
     try:
-        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as connection:
+        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as connection:
             version = connection.execute("PRAGMA user_version").fetchone()[0]
-        connection.close()
     except sqlite3.DatabaseError as exc:
-        raise NotADatabaseError(
-            f"{path} cannot be read as the bot's database ({exc}); check BOT_DATABASE"
-        ) from exc
+        raise _unreadable(path, exc) from exc
     if version > latest_version():
         raise _too_new(path, version)
+
+
+def check_database(path: Path) -> None:
+    """Before the bot starts (under its lock, before the event loop runs): refuse, with one
+    line naming the file, a database the bot could not use. A folder it may not write in
+    (SQLite keeps the -wal and -shm files beside the database), a file it may not read and
+    write, a file that is not an SQLite database, a damaged one (PRAGMA quick_check: a
+    truncated copy, a bad sector) or one from a newer schema. Reads only; changes nothing."""
+    folder = path.absolute().parent
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise NotADatabaseError(
+            f"BOT_DATABASE (--database): the bot may not write in the folder {folder}, where "
+            f"SQLite keeps {path.name} and its -wal and -shm files; give the bot's user write "
+            "access to that folder or choose another one"
+        )
+    if not path.exists():
+        return  # a new database: Database.open creates it
+    if not os.access(path, os.R_OK | os.W_OK):
+        raise NotADatabaseError(
+            f"BOT_DATABASE (--database): the bot may not read and write {path} (permission "
+            "denied); give the bot's user read and write access to it"
+        )
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as connection:
+            version = connection.execute("PRAGMA user_version").fetchone()[0]
+            if version > latest_version():
+                raise _too_new(path, version)
+            found = [str(row[0]) for row in connection.execute("PRAGMA quick_check(1)")]
+    except sqlite3.DatabaseError as exc:
+        raise _unreadable(path, exc) from exc
+    if found != ["ok"]:
+        lines = [line for row in found for line in row.splitlines() if not line.startswith("*")]
+        raise NotADatabaseError(
+            f"the database {path} is damaged (PRAGMA quick_check: {lines[0] if lines else '?'}); "
+            "restore it from a backup or set BOT_DATABASE to another file. It was left unchanged."
+        )
+
+
+def lock_path(database: Path) -> Path:
+    """The lock file of a database: `<database>.lock`, beside it."""
+    return database.with_name(database.name + ".lock")
+
+
+class DatabaseLock:
+    """One bot per database: an exclusive OS lock (flock) on `<database>.lock`.
+
+    The kernel lets go of the lock when the process ends, however it ends (kill -9, a power
+    cut), so a crashed bot never keeps the next one out; the file itself stays and holds the
+    pid of the last holder, for the message that refuses a second bot. Taken before anything
+    reads the database or talks to Telegram, released after the database is closed. Commands
+    meant to run beside the bot (results, broadcast, import-workshop) do not take it.
+    """
+
+    def __init__(self, database: Path) -> None:
+        self.database = database
+        self.path = lock_path(database)
+        self._fd: int | None = None
+
+    def acquire(self) -> None:
+        """Take the lock, or raise DatabaseInUseError (another bot holds it) or
+        NotADatabaseError (the lock file cannot be made); never waits."""
+        if self._fd is not None:
+            return
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        except OSError as exc:
+            raise NotADatabaseError(
+                f"BOT_DATABASE (--database): the bot may not write in the folder "
+                f"{self.path.absolute().parent} ({exc.strerror} for its lock file "
+                f"{self.path.name}); give the bot's user write access to that folder or "
+                "choose another one"
+            ) from exc
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = _holder(fd)
+            os.close(fd)
+            raise DatabaseInUseError(
+                f"another participation-bot{holder} is already running on the database "
+                f"{self.database}; one bot per database: stop that one first, or set "
+                "BOT_DATABASE to another file"
+            ) from None
+        except OSError as exc:
+            os.close(fd)
+            raise NotADatabaseError(
+                f"BOT_DATABASE (--database): cannot lock {self.path} ({exc.strerror})"
+            ) from exc
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())
+        self._fd = fd
+
+    def release(self) -> None:
+        """Let go of the lock (closing the file releases it)."""
+        fd, self._fd = self._fd, None
+        if fd is not None:
+            os.close(fd)
+
+    def __enter__(self) -> "DatabaseLock":
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.release()
+
+
+def _holder(fd: int) -> str:
+    """The holder's pid as written in the lock file, as " (pid 1234)"; or "" if unknown."""
+    try:
+        written = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+    except OSError:
+        return ""
+    return f" (pid {written})" if written.isdecimal() and written.isascii() else ""
 
 
 class Database:
@@ -109,7 +237,10 @@ class Database:
     @classmethod
     async def open(cls, path: Path) -> "Database":
         """Open (or create) the file, check its version and bring the schema up to date."""
-        connection = await aiosqlite.connect(path, isolation_level=None)
+        try:
+            connection = await aiosqlite.connect(path, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise _unusable(path, exc) from exc
         try:
             connection.row_factory = aiosqlite.Row
             version = await cls._user_version(connection)
@@ -121,13 +252,11 @@ class Database:
             await connection.execute("PRAGMA synchronous = NORMAL")
             database = cls(connection, path)
             await database._migrate(version)
-        except BaseException:
-            await connection.close()
-            raise
-        try:
             database._reader = await cls._open_reader(path)
-        except BaseException:
+        except BaseException as exc:
             await connection.close()
+            if isinstance(exc, sqlite3.Error):
+                raise _unusable(path, exc) from exc
             raise
         return database
 
@@ -209,7 +338,14 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """One write transaction: serialised, BEGIN IMMEDIATE, committed or rolled back whole."""
+        """One write transaction: serialised, BEGIN IMMEDIATE, committed or rolled back whole.
+
+        A COMMIT that fails (disk full, a deferred constraint) raises like the block would:
+        the transaction is rolled back (SQLite may leave it open after a failed COMMIT), so
+        the connection never carries a half-done transaction into the next write, and callers
+        forget what they cached (their try/finally) and set nothing (their code after the
+        block does not run). Reads go to the read-only connection until COMMIT or ROLLBACK is
+        done: one queued behind a COMMIT that then failed would see its rows."""
         async with self._write_lock:
             self._open_transaction = True
             try:
@@ -217,15 +353,13 @@ class Database:
                 # connection's thread runs every queued statement, cancelled or not).
                 await self._connection.execute("BEGIN IMMEDIATE")
                 yield self._connection
+                await self._connection.execute("COMMIT")
             except BaseException:
                 with contextlib.suppress(sqlite3.Error):
                     await self._connection.execute("ROLLBACK")
                 raise
             finally:
-                # No await between here and queueing COMMIT: a read from now on is queued on
-                # the writing connection behind the COMMIT, and sees it.
                 self._open_transaction = False
-            await self._connection.execute("COMMIT")
 
     async def write(self, sql: str, params: Iterable[Any] = ()) -> int:
         """One statement that is a whole change by itself (SQLite runs it atomically), in one

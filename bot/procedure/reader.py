@@ -2,7 +2,9 @@
 
 `load_procedure` returns a valid Procedure or raises ProcedureError with all problems at once,
 so that staff can fix a file in one go. `coverage` counts translated texts per language for
-`participation-bot check`.
+`participation-bot check`. What `check` accepts, the bot can run: dates stay in a range where
+date arithmetic cannot overflow, the greeting fits one Telegram message in every language,
+and N of `top_n` can be chosen in every field.
 """
 
 import tomllib
@@ -13,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.languages import SUPPORTED_LANGUAGES
+from bot.languages import SUPPORTED_LANGUAGES, is_rtl
 from bot.procedure.ids import ID_RULE, is_id
 from bot.procedure.model import (
     PUBLICATION,
@@ -43,6 +45,22 @@ _KEYS = {
 
 
 _NO_DATE = date(2000, 1, 1)  # stands in for a missing or wrong date (already reported)
+# Dates outside these years are typos ("9999-12-31" for "open end"); the bot adds days and
+# hours to dates, which overflows near the end of year 9999.
+FIRST_YEAR, LAST_YEAR = 1970, 2999
+
+# The greeting (bot/welcome/home.py) shows the title and the description with the bot's own
+# words in one message of at most MAX_MESSAGE UTF-16 code units (Telegram's limit after the
+# formatting), right-to-left marks included; GREETING_RESERVE is kept for the bot's words
+# (tests/procedure/test_reader.py checks it against every catalog).
+MAX_MESSAGE = 4096
+GREETING_RESERVE = 256
+MAX_TITLE = 200  # the title also heads the main menu and the help
+
+
+def _length(text: str) -> int:
+    """The length Telegram counts: UTF-16 code units."""
+    return len(text.encode("utf-16-le")) // 2
 
 
 class ProcedureError(ValueError):
@@ -141,7 +159,20 @@ class _Reader:
                 self.problem(where, f"duplicate id {ident!r}")
             seen.add(ident)
 
+    def in_range(self, value: date, key: str) -> bool:
+        """False (and reported) for a date outside FIRST_YEAR to LAST_YEAR."""
+        if FIRST_YEAR <= value.year <= LAST_YEAR:
+            return True
+        self.problem(
+            key,
+            f"{value} is out of range: expected a date between {FIRST_YEAR} and {LAST_YEAR} "
+            "(write the real date; there is no open end)",
+        )
+        return False
+
     def moment(self, value: Any, key: str, end_of_day: bool = False) -> datetime | None:
+        if isinstance(value, date) and not self.in_range(value, key):
+            return None
         if isinstance(value, datetime):
             return value if value.tzinfo else value.replace(tzinfo=self.timezone)
         if isinstance(value, date):
@@ -199,6 +230,8 @@ class _Reader:
         elif not isinstance(until, date):
             self.problem("privacy.retention_until", "expected a date like 2021-06-30")
             until = None
+        if until is not None and not self.in_range(until, "privacy.retention_until"):
+            until = None
         self.retention_until = until
         return Privacy(
             controller=controller,
@@ -238,6 +271,60 @@ class _Reader:
                     f"{until} is before {name} starts ({day}); the link must be kept "
                     "at least until the last step of the timeline has begun",
                 )
+
+    def check_greeting(self, title: Text, description: Text) -> None:
+        """The title and the description fit the greeting, one message, in every language
+        (a language without its own text shows the default language's: its key is named)."""
+        room = MAX_MESSAGE - GREETING_RESERVE
+        reported: set[str] = set()
+        for language in self.languages:
+            shown_title = title.get(language) or title.get(self.default, "")
+            shown = description.get(language) or description.get(self.default, "")
+            title_key = "procedure.title." + (language if language in title else self.default)
+            key = "procedure.description." + (language if language in description else self.default)
+            if _length(shown_title) > MAX_TITLE:
+                if title_key not in reported:
+                    reported.add(title_key)
+                    self.problem(
+                        title_key,
+                        f"{_length(shown_title)} characters; a title heads the menus and the "
+                        f"help: shorten it to at most {MAX_TITLE}",
+                    )
+                continue
+            length = _length(shown_title) + _length(shown)
+            if is_rtl(language):  # every line that starts with no Arabic letter gets a mark
+                length += len(shown_title.split("\n")) + len(shown.split("\n"))
+            if length > room and key not in reported:
+                reported.add(key)
+                self.problem(
+                    key,
+                    f"the greeting in {language!r} would be longer than the {MAX_MESSAGE} "
+                    f"characters Telegram shows in one message: title and description come "
+                    f"to {length} of the {room} they may use (the rest is the bot's own text); "
+                    f"shorten the description by {length - room} characters",
+                )
+
+    def check_top_n(self, voting: Voting, fields: tuple[Field, ...]) -> None:
+        """With `top_n`, N sub-goals can be chosen in every field."""
+        if voting.method != "top_n":
+            return
+        short = [f for f in fields if f.goals and len(f.goals) < voting.top_n]
+        if not short:
+            return
+        fewest = min(len(f.goals) for f in short)
+        given = "" if "top_n" in self.data.get("voting", {}) else " (the default)"
+        if len(short) == 1:
+            which = f"the {fewest} sub-goals of fields[{short[0].id}]"
+            fix = "add sub-goals to that field"
+        else:
+            which = "the sub-goals of " + ", ".join(
+                f"fields[{f.id}] ({len(f.goals)})" for f in short
+            )
+            fix = "add sub-goals to those fields"
+        self.problem(
+            "voting.top_n",
+            f"{voting.top_n}{given} is more than {which}; set top_n to at most {fewest} or {fix}",
+        )
 
     def read_voting(self) -> Voting:
         vote = self.table(self.data.get("voting", {}), "voting", "voting")
@@ -349,6 +436,8 @@ class _Reader:
                 last = self.moment(ends, f"{where}.ends", end_of_day=True)
                 if first and last and last <= first:
                     self.problem(f"{where}.ends", "the phase ends before it starts")
+            if isinstance(starts, date) and not FIRST_YEAR <= starts.year <= LAST_YEAR:
+                starts = None  # reported above; the retention check must not compute with it
             result.append(
                 Phase(
                     id=ident,
@@ -398,12 +487,14 @@ class _Reader:
             self.problem("procedure.example", "expected true or false")
         title = self.text(proc, "title", "procedure")
         description = self.text(proc, "description", "procedure")
+        self.check_greeting(title, description)
         privacy = self.read_privacy()
         voting = self.read_voting()
         phases = self.read_phases()
         fields = self.read_fields()
         results = self.read_results(voting)
         self.check_retention(voting, phases)
+        self.check_top_n(voting, fields)
         return Procedure(
             id=ident,
             example=example is True,
@@ -427,7 +518,8 @@ def _parse(path: Path) -> tuple[Procedure, _Reader]:
     except OSError as exc:
         raise ProcedureError(path, [f"cannot read the file: {exc.strerror}"]) from exc
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
+        # utf-8-sig: a byte order mark (Windows editors write one) is not part of the TOML.
+        data = tomllib.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
         raise ProcedureError(path, ["the file is not UTF-8 text"]) from exc
     except tomllib.TOMLDecodeError as exc:

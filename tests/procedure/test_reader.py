@@ -1,13 +1,20 @@
 """`participation-bot check` and the procedure reader: one line per problem, naming the key."""
 
+import dataclasses
 from datetime import date
 from pathlib import Path
 
 import pytest
 
 from bot.__main__ import main
-from bot.procedure import ProcedureError, coverage, load_procedure
-from tests.conftest import DATA
+from bot.chat.text import MAX_MESSAGE, visible_length
+from bot.i18n import Catalogs
+from bot.languages import is_rtl
+from bot.procedure import ProcedureError, Text, coverage, load_procedure
+from bot.procedure.reader import GREETING_RESERVE, MAX_TITLE
+from bot.resources import locales_dir
+from bot.welcome.home import greeting
+from tests.conftest import DATA, TEST_SECRET
 
 MINI = (DATA / "mini.toml").read_text(encoding="utf-8")
 DOCS = Path(__file__).parent.parent.parent / "docs" / "procedure-format.md"
@@ -38,7 +45,7 @@ def test_the_documented_minimal_file_is_valid():
     procedure = load_procedure(DATA / "mini.toml")
     assert procedure.languages == ("de", "en")
     assert [f.id for f in procedure.fields] == ["language"]
-    assert procedure.voting.method == "top_n" and procedure.voting.top_n == 3
+    assert procedure.voting.method == "top_n" and procedure.voting.top_n == 2
     assert procedure.voting.opens.tzinfo is not None
     assert procedure.voting.opens < procedure.voting.closes
     privacy = procedure.privacy
@@ -147,7 +154,7 @@ def test_run_and_demo_refuse_an_invalid_file_with_the_same_messages(tmp_path, ca
     path = write(tmp_path, MINI.replace('method = "top_n"', 'method = "x"'))
     args = [command, "--procedure", str(path), "--database", str(tmp_path / "x.db")]
     if command == "run":
-        args += ["--token", "123:abc", "--secret", "s" * 20]
+        args += ["--token", "123:abc", "--secret", TEST_SECRET]
     assert main(args) == 2
     assert "voting.method: unknown voting method 'x'" in capsys.readouterr().err
     assert not (tmp_path / "x.db").exists()
@@ -286,3 +293,111 @@ def test_the_new_privacy_texts_count_in_the_coverage_table(tmp_path):
     (de, en) = coverage(write(tmp_path, text))
     assert de.missing == () and de.translated == de.total
     assert en.missing == ("privacy.officer",) and en.translated == en.total - 1
+
+
+# --- what the checker used to let through, and the bot then failed on -------------------------
+
+
+def test_a_file_with_a_byte_order_mark_is_read(tmp_path, capsys):
+    path = tmp_path / "procedure.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + MINI.encode("utf-8"))  # as Windows Notepad saves it
+    assert load_procedure(path).id == "my-city-2027"
+    assert main(["check", str(path)]) == 0
+    assert "valid" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "key"),
+    [
+        ("closes = 2027-03-31T23:59:00", "closes = 9999-12-31", "voting.closes"),
+        ("closes = 2027-03-31T23:59:00", "closes = 9999-12-31T23:59:00-05:00", "voting.closes"),
+        ("opens = 2027-03-01T00:00:00", "opens = 0001-01-01", "voting.opens"),
+        ("ends = 2027-03-31", "ends = 9999-12-31", "phases[online].ends"),
+        ("starts = 2027-03-01", "starts = 9999-12-31", "phases[online].starts"),
+        ("retention_until = 2027-06-30", "retention_until = 9999-12-31",
+         "privacy.retention_until"),
+    ],
+)  # fmt: skip
+def test_a_date_out_of_range_is_one_line_naming_the_key(tmp_path, capsys, old, new, key):
+    text = MINI.replace(old, new, 1)
+    found = problems_of(tmp_path, text)
+    assert any(p.startswith(f"{key}: ") and "between" in p for p in found), found
+    assert main(["check", str(write(tmp_path, text))]) == 1
+    assert f"{key}: " in capsys.readouterr().out
+
+
+def test_a_results_date_out_of_range_is_one_line_naming_the_key(tmp_path):
+    found = problems_of(tmp_path, MINI + "\n[results]\npublic = 9999-12-31\n")
+    assert any(p.startswith("results.public: ") and "between" in p for p in found), found
+
+
+def test_top_n_more_than_the_sub_goals_of_a_field_is_refused_with_a_fix(tmp_path, capsys):
+    text = MINI.replace("top_n = 2", "top_n = 3")
+    (line,) = problems_of(tmp_path, text)
+    assert line.startswith("voting.top_n: 3 is more than the 2 sub-goals of fields[language]")
+    assert "at most 2" in line
+    assert main(["check", str(write(tmp_path, text))]) == 1
+    # The default N (3) counts too; the points method has no such limit.
+    assert problems_of(tmp_path, MINI.replace("top_n = 2\n", ""))[0].startswith(
+        "voting.top_n: 3 (the default) is more than"
+    )
+    points = MINI.replace('method = "top_n"', 'method = "points"').replace("top_n = 2", "top_n = 5")
+    assert load_procedure(write(tmp_path, points)).voting.method == "points"
+
+
+def _longest(cost: int, rtl: bool) -> str:
+    """A text that costs `cost` UTF-16 units in a greeting, in the way that costs the most:
+    for a right-to-left language short lines that each get a right-to-left mark."""
+    if not rtl:
+        return "&" * cost  # escaped to &amp; in the HTML, one character on the screen
+    lines = cost // 3  # "1", a line break and the mark; the last line has no break
+    return "\n".join(["1"] * lines) + "x" * (cost - 3 * lines + 1)
+
+
+def test_the_longest_greeting_the_reader_allows_fits_one_message_in_every_language(example):
+    """The reader keeps GREETING_RESERVE for the bot's own words around the title and the
+    description; this checks that reserve against every catalog as it is now."""
+    catalogs = Catalogs.load(locales_dir(), example.languages, example.timezone)
+    room = MAX_MESSAGE - GREETING_RESERVE
+    for language in example.languages:
+        rtl = is_rtl(language)
+        title = "T" * MAX_TITLE
+        description = _longest(room - MAX_TITLE - rtl, rtl)
+        procedure = dataclasses.replace(
+            example,
+            example=True,
+            title=Text({example.default_language: title, language: title}),
+            description=Text({example.default_language: description, language: description}),
+        )
+        t = catalogs.translator(language)
+        shown = t.bidi(greeting(t, procedure, []).text)
+        assert visible_length(shown) <= MAX_MESSAGE, language
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_a_description_too_long_for_the_greeting_is_refused_with_its_length(tmp_path, language):
+    title = "Integration concept 2027"
+    fits = _longest(MAX_MESSAGE - GREETING_RESERVE - len(title) - is_rtl(language),
+                    is_rtl(language))  # fmt: skip
+    english = (
+        'description.en = "The city is rewriting its integration concept. Tell us what '
+        'matters to you."'
+    )
+    if language == "en":
+        text = MINI.replace(english, f'description.en = """{fits}"""')
+    else:
+        text = (
+            MINI.replace('languages = ["de", "en"]', f'languages = ["de", "en", "{language}"]')
+            .replace(f'title.en = "{title}"', f'title.en = "{title}"\ntitle.{language} = "{title}"')
+            .replace(english, f'{english}\ndescription.{language} = """{fits}"""')
+        )
+    assert load_procedure(write(tmp_path, text)).description[language] == fits
+    (line,) = problems_of(tmp_path, text.replace(f'"""{fits}"""', f'"""{fits}x"""'))
+    assert line.startswith(f"procedure.description.{language}: ")
+    assert str(MAX_MESSAGE) in line and "shorten" in line
+
+
+def test_a_title_too_long_is_refused(tmp_path):
+    text = MINI.replace('title.en = "Integration concept 2027"', f'title.en = "{"T" * 201}"')
+    (line,) = problems_of(tmp_path, text)
+    assert line.startswith("procedure.title.en: ") and str(MAX_TITLE) in line
