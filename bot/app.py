@@ -31,7 +31,7 @@ from bot.chat.fallback import fallback_handlers
 from bot.chat.menu import Menu
 from bot.chat.private import private_chats_only
 from bot.chat.services import Services
-from bot.chat.updates import PerUserUpdateProcessor, UpdateHook
+from bot.chat.updates import Deliveries, PerUserUpdateProcessor, PollingBot, UpdateHook
 from bot.config import FREE_RATE_LIMIT, PAID_RATE_LIMIT, Settings
 from bot.i18n import Catalogs
 from bot.news.reminders import queue_reminder
@@ -77,24 +77,31 @@ def build_application(
     catalogs = Catalogs.load(locales_dir(), procedure.languages, procedure.timezone)
     ceiling = PAID_RATE_LIMIT if settings.paid_broadcast else FREE_RATE_LIMIT
     lifecycle = Lifecycle(SendBudget(settings.broadcast_rate, ceiling))
-    builder = (
-        Application.builder()
-        .token(settings.require_token())
-        .base_url(settings.api_url)
-        .context_types(CONTEXT_TYPES)
-        .defaults(Defaults(parse_mode=ParseMode.HTML))
-        .concurrent_updates(PerUserUpdateProcessor(on_done=on_update_done))
+    # getUpdates confirms an update only once the processor has handled it, and skips one the
+    # library cannot read (chat/updates.py): the two share what was fetched and not yet handled.
+    deliveries = Deliveries()
+    bot: ChatBot = PollingBot(
+        deliveries,
+        settings.require_token(),
+        base_url=settings.api_url,
+        defaults=Defaults(parse_mode=ParseMode.HTML),
         # Every request but getUpdates passes the budget: it counts residents' new messages,
         # so that a running broadcast leaves them room under Telegram's flood limit.
-        .rate_limiter(BudgetLimiter(lifecycle.budget))
-        .request(request or HTTPXRequest(connection_pool_size=256))
+        rate_limiter=BudgetLimiter(lifecycle.budget),
+        request=request or HTTPXRequest(connection_pool_size=256),
+        # As ApplicationBuilder makes it: one connection for the long poll.
+        get_updates_request=get_updates_request or HTTPXRequest(connection_pool_size=1),
+    )
+    application: ChatApplication = (
+        Application.builder()
+        .bot(bot)
+        .context_types(CONTEXT_TYPES)
+        .concurrent_updates(PerUserUpdateProcessor(on_done=on_update_done, deliveries=deliveries))
         .job_queue(None)
         .post_init(lifecycle.post_init)
         .post_shutdown(lifecycle.post_shutdown)
+        .build()
     )
-    if get_updates_request is not None:
-        builder = builder.get_updates_request(get_updates_request)
-    application: ChatApplication = builder.build()
     application.bot_data[SERVICES] = Services(settings, procedure, catalogs, MENU)
     application.bot_data[LIFECYCLE] = lifecycle
     _add_handlers(application, procedure)

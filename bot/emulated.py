@@ -18,10 +18,11 @@ from bot.broadcasting.worker import BroadcastWorker
 from bot.chat.buttons import ButtonData
 from bot.chat.context import services_of
 from bot.chat.services import Services
-from bot.chat.updates import UpdateHook
+from bot.chat.updates import PerUserUpdateProcessor, UpdateHook
 from bot.config import Settings
 from bot.emulator import EmulatorRequest, FakeTelegram
 from bot.procedure import Procedure
+from storage.db import DatabaseLock
 
 DEMO_TOKEN = "123456789:EMULATOR-demo-token-not-a-real-one"
 
@@ -35,6 +36,8 @@ class EmulatedBot:
         procedure: Procedure,
         fake: FakeTelegram | None = None,
         observer: UpdateHook | None = None,
+        *,
+        lock: DatabaseLock | None = None,
     ) -> None:
         token = settings.token or DEMO_TOKEN
         if settings.token is None:
@@ -44,6 +47,11 @@ class EmulatedBot:
         self._done: dict[int, asyncio.Future[None]] = {}
         self._finished: set[int] = set()
         self._observer = observer  # e.g. the benchmark's check of per-user order
+        # One bot per database, as for `run`: start() takes the lock unless the caller holds
+        # it already (the demo, which takes it before checking the file); stop() lets go.
+        self._own_lock = lock is None
+        self._lock = lock or DatabaseLock(settings.database)
+        self._tasks_before: set[asyncio.Task[Any]] = set()  # what runs beside the bot (crash)
         self.application: ChatApplication = build_application(
             settings,
             procedure,
@@ -91,8 +99,18 @@ class EmulatedBot:
         await asyncio.wait_for(waiter, timeout)
 
     async def start(self) -> None:
-        """initialize, post_init, start polling: the same steps as run_polling."""
+        """initialize, post_init, start polling: the same steps as run_polling (after taking
+        the database's lock: DatabaseInUseError while another bot runs on the file)."""
+        self._lock.acquire()
+        try:
+            await self._start()
+        except BaseException:
+            self._let_go()
+            raise
+
+    async def _start(self) -> None:
         app = self.application
+        self._tasks_before = asyncio.all_tasks()
         await app.initialize()
         try:
             if app.post_init is not None:
@@ -117,6 +135,27 @@ class EmulatedBot:
         await app.shutdown()
         if app.post_shutdown is not None:
             await app.post_shutdown(app)
+        self._let_go()
+
+    def _let_go(self) -> None:
+        if self._own_lock:
+            self._lock.release()
+
+    async def crash(self) -> None:
+        """Die as under kill -9: every task the bot started ends wherever it is (handlers in
+        the middle of an update, the long poll, the outbox worker), nothing is confirmed to
+        Telegram and no shutdown step runs; the database files are only let go, as the
+        operating system would close them. Another EmulatedBot on the same file and fake then
+        plays the restarted process."""
+        mine = asyncio.all_tasks() - self._tasks_before - {asyncio.current_task()}
+        for task in mine:
+            task.cancel()
+        await asyncio.wait(mine, timeout=5)
+        services = self.services
+        if services.db is not None:
+            await services.db.close()
+            services.db = None
+        self._let_go()  # the operating system lets go of the lock of a killed process
 
     async def __aenter__(self) -> "EmulatedBot":
         await self.start()
@@ -148,9 +187,18 @@ class EmulatedBot:
         await self.handled(update_id)
         return update_id
 
-    async def redeliver(self, update_id: int) -> None:
+    async def redeliver(self, update_id: int, *, restarted: bool = True) -> None:
         """Deliver an update the bot already handled once more, as Telegram does when the
-        confirmation of an offset was lost (e.g. after a crash)."""
+        confirmation of an offset was lost (e.g. after a crash).
+
+        `restarted`: as to a process that never saw it (after a crash the ids seen are
+        forgotten), so the handlers themselves must find the change already made; False: to
+        this same process, which remembers the ids of recent updates.
+        """
+        if restarted:
+            processor = self.application.update_processor
+            if isinstance(processor, PerUserUpdateProcessor):
+                processor.forget(update_id)
         for record in self.fake.calls("getUpdates"):
             for raw in (record.response or {}).get("result", []):
                 if raw["update_id"] == update_id:

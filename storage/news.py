@@ -7,7 +7,10 @@ its texts and the audit entry in one transaction.
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
+
+import aiosqlite
 
 from storage.db import Database
 from storage.participants import now
@@ -67,21 +70,59 @@ async def publish(
     itself is bot.status.set_current)."""
     if not texts:
         raise ValueError("a news item needs at least one text")
-    stamp = now()
     async with db.transaction() as connection:
-        cursor = await connection.execute(
-            "INSERT INTO news (published_at, author_id, phase_id) VALUES (?, ?, ?)",
-            (stamp, author_id, phase_id),
+        return await _insert(connection, author_id, texts, phase_id)
+
+
+async def publish_once(
+    db: Database, author_id: int | None, texts: Mapping[str, NewsText], *, since: datetime
+) -> tuple[int, bool]:
+    """Publish as `publish` does, unless this author published these very texts (without a
+    phase change) at or after `since`: then nothing is written. Returns the item's id and
+    whether it is new. A message delivered again (after a crash) is so published once.
+
+    The check and the insert run in one transaction: two copies racing publish one item."""
+    if not texts:
+        raise ValueError("a news item needs at least one text")
+    stamp = since.astimezone(UTC).isoformat(timespec="seconds")
+    async with db.transaction() as connection:
+        rows = await connection.execute_fetchall(
+            "SELECT n.id, t.language, t.title, t.body FROM news n "
+            "JOIN news_texts t ON t.news_id = n.id "
+            "WHERE n.author_id IS ? AND n.phase_id IS NULL AND n.published_at >= ? "
+            "ORDER BY n.id",
+            (author_id, stamp),
         )
-        news_id = int(cursor.lastrowid or 0)
-        await connection.executemany(
-            "INSERT INTO news_texts (news_id, language, title, body) VALUES (?, ?, ?, ?)",
-            [(news_id, lang, text.title, text.body) for lang, text in sorted(texts.items())],
-        )
-        await connection.execute(
-            "INSERT INTO audit_log (at, actor_id, action, detail) VALUES (?, ?, ?, ?)",
-            (stamp, author_id, "news.publish", f"#{news_id} {','.join(sorted(texts))}"),
-        )
+        earlier: dict[int, dict[str, NewsText]] = {}
+        for news_id, language, title, body in rows:
+            earlier.setdefault(news_id, {})[language] = NewsText(title, body)
+        for news_id, written in earlier.items():
+            if written == dict(texts):
+                return news_id, False
+        return await _insert(connection, author_id, texts, None), True
+
+
+async def _insert(
+    connection: aiosqlite.Connection,
+    author_id: int | None,
+    texts: Mapping[str, NewsText],
+    phase_id: str | None,
+) -> int:
+    # The item, its texts and the audit entry, inside the caller's transaction.
+    stamp = now()
+    cursor = await connection.execute(
+        "INSERT INTO news (published_at, author_id, phase_id) VALUES (?, ?, ?)",
+        (stamp, author_id, phase_id),
+    )
+    news_id = int(cursor.lastrowid or 0)
+    await connection.executemany(
+        "INSERT INTO news_texts (news_id, language, title, body) VALUES (?, ?, ?, ?)",
+        [(news_id, lang, text.title, text.body) for lang, text in sorted(texts.items())],
+    )
+    await connection.execute(
+        "INSERT INTO audit_log (at, actor_id, action, detail) VALUES (?, ?, ?, ?)",
+        (stamp, author_id, "news.publish", f"#{news_id} {','.join(sorted(texts))}"),
+    )
     return news_id
 
 

@@ -32,6 +32,7 @@ from bot.procedure.ids import is_id
 
 VERSION = "v1"
 MAX_CALLBACK_BYTES = 64
+MAX_NUMBER = 2**63 - 1  # SQLite's largest INTEGER: a larger number overflows in a query
 
 
 class CallbackDataError(ValueError):
@@ -128,6 +129,15 @@ class OfferedLanguage(ButtonData):
     def parse(cls, args: tuple[str, ...], procedure: Procedure) -> Self | None:
         """A language the procedure offers."""
         return cls(args[0]) if args[0] in procedure.languages else None
+
+
+def number(text: str, low: int = 0, high: int = MAX_NUMBER) -> int | None:
+    """A number a button carries, from low to high; None for anything else. Every number
+    a button reads goes through here: a forged one of 24 digits must not reach a query."""
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(high)):
+        return None
+    value = int(text)
+    return value if low <= value <= high else None
 
 
 def decode(data: object, procedure: Procedure) -> ButtonData | None:

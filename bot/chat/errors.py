@@ -1,7 +1,9 @@
 """The error handler: no update can crash the bot (DESIGN rule 9).
 
 The log gets the update id and the exception, never message texts or the token; the user
-gets a translated "please try again", once: the update's remaining handlers do not run.
+gets a translated "please try again", once: the update's remaining handlers do not run. When
+the update had committed a change before it failed (typically: Telegram's answer to the edit
+that shows it was lost), "try again" would be wrong, and the user hears that it was saved.
 """
 
 import logging
@@ -11,6 +13,7 @@ from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop
 
 from bot.chat.context import ChatContext
+from bot.chat.updates import saved_in_this_update
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +40,10 @@ async def _apologise(update: Update, context: ChatContext, update_id: int | None
     try:
         await context.resolve(update)
         t = context.t
-        text = t.bidi(t.gettext("Sorry, something went wrong. Please try again."))
+        if saved_in_this_update():
+            text = t.bidi(t.gettext("Your change was saved."))
+        else:
+            text = t.bidi(t.gettext("Sorry, something went wrong. Please try again."))
         if update.callback_query is not None:
             try:
                 await update.callback_query.answer(text, show_alert=True)

@@ -2,7 +2,8 @@
 
 Everything a resident reads passes through `show`, which marks right-to-left text and
 button labels for Arabic and Persian, so no handler can forget it. Navigation edits the
-message the button sits on; a command or a typed text gets a new message.
+message the button sits on; a command or a typed text gets a new message. An edit whose answer
+was lost is sent once more: after a vote, the resident sees the screen that shows it.
 """
 
 import asyncio
@@ -12,13 +13,15 @@ from dataclasses import dataclass, field
 
 from telegram import CallbackQuery, Message, Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest
+from telegram.error import BadRequest, NetworkError
 
 from bot.chat.buttons import Button, markup
 from bot.chat.context import ChatContext
 from bot.i18n import Translator
 
 log = logging.getLogger(__name__)
+
+EDIT_AGAIN_AFTER = 0.2  # seconds before an edit whose answer was lost is sent once more
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,12 @@ def _marked(screen: Screen, t: Translator) -> tuple[str, Sequence[Sequence[Butto
 
 def _not_modified(error: BaseException) -> bool:
     return isinstance(error, BadRequest) and "message is not modified" in error.message.lower()
+
+
+def _lost(outcome: object) -> bool:
+    # A request whose answer never came; BadRequest is a NetworkError in python-telegram-bot,
+    # but Telegram did answer it.
+    return isinstance(outcome, NetworkError) and not isinstance(outcome, BadRequest)
 
 
 async def answer(query: CallbackQuery, text: str | None = None, *, alert: bool = False) -> None:
@@ -76,6 +85,16 @@ async def show(
             _, edited = await asyncio.gather(answer(query), editing, return_exceptions=True)
         else:
             (edited,) = await asyncio.gather(editing, return_exceptions=True)
+        if _lost(edited):
+            # Telegram's answer did not come (a timeout, a dropped connection): the edit may
+            # or may not have been made. Editing again is harmless either way (the same screen
+            # once more is "not modified"), so the screen is shown after all.
+            log.info("edit not confirmed (%s): trying once more", type(edited).__name__)
+            await asyncio.sleep(EDIT_AGAIN_AFTER)
+            (edited,) = await asyncio.gather(
+                query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=keyboard),
+                return_exceptions=True,
+            )
         # Pressing the button of the screen that is already shown: nothing to change.
         if isinstance(edited, BaseException) and not _not_modified(edited):
             raise edited

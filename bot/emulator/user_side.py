@@ -96,6 +96,44 @@ class UserSideMixin(EmulatorCore):
         self.changed()
         return update_id
 
+    def user_sends_poll(
+        self, user_id: int, question: str, options: list[str], *, older_server: bool = True
+    ) -> int:
+        """The user sends a poll in their private chat; returns the update id.
+
+        With `older_server` the poll looks as a self-hosted Bot API server older than 9.6 sends
+        it: without the fields 9.6 and 10.0 added (`persistent_id` of an option,
+        `allows_revoting`, `members_only`), which python-telegram-bot 22.8 requires, so the
+        library cannot read the update (a bot must skip it and go on).
+        """
+        chat = self._user_chat(user_id)
+        answers: list[dict[str, Any]] = [{"text": text, "voter_count": 0} for text in options]
+        poll: dict[str, Any] = {
+            "id": str(next(self._callback_numbers)),
+            "question": question,
+            "options": answers,
+            "total_voter_count": 0,
+            "is_closed": False,
+            "is_anonymous": True,
+            "type": "regular",
+            "allows_multiple_answers": False,
+        }
+        if not older_server:
+            for number, answer in enumerate(answers):
+                answer["persistent_id"] = str(number)
+            poll.update(allows_revoting=False, members_only=False)
+        record = MessageRecord(
+            message_id=chat.next_message_id,
+            chat_id=chat.id,
+            from_bot=False,
+            date=self.now(),
+            extra={"poll": poll},
+        )
+        chat.add(record)
+        update_id = self.updates.push("message", self.message_json(record))
+        self.changed()
+        return update_id
+
     def user_presses(
         self, user_id: int, message_id: int, callback_data: str, *, chat_id: int | None = None
     ) -> int:

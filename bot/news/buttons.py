@@ -4,7 +4,7 @@ reminder switches (each carries the state it sets, never a toggle)."""
 from dataclasses import dataclass
 from typing import Self
 
-from bot.chat.buttons import ButtonData, Switch
+from bot.chat.buttons import ButtonData, Switch, number
 from bot.procedure import Procedure
 
 MOST_PAGES = 10**6
@@ -29,8 +29,8 @@ class OlderNews(ButtonData, kind="news"):
     @classmethod
     def parse(cls, args: tuple[str, ...], procedure: Procedure) -> Self | None:
         """A page number from 1."""
-        page = args[0]
-        return cls(int(page)) if page.isdigit() and 1 <= int(page) <= MOST_PAGES else None
+        page = number(args[0], 1, MOST_PAGES)
+        return cls(page) if page is not None else None
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,8 @@
     /phase resume <id>               take the mark away
 
 Every change is stored (it survives a restart) and audited; an unknown phase id or a missing
-reason gets a clear answer and changes nothing.
+reason gets a clear answer and changes nothing, and so does asking for what is so already (a
+command delivered twice is audited once).
 """
 
 from datetime import UTC, datetime
@@ -18,6 +19,7 @@ from bot.chat.context import ChatContext
 from bot.chat.screens import send_text
 from bot.chat.staff import actor, is_staff
 from bot.chat.text import escape
+from bot.chat.updates import note_saved
 from bot.i18n import Translator
 from bot.news import timeline as timelines
 from bot.news.status import MARKS, period
@@ -55,8 +57,13 @@ async def _change(update: Update, context: ChatContext, words: list[str]) -> str
     """Apply one /phase change; return the answer for staff (a refusal changes nothing)."""
     t, db, procedure, who = context.t, context.db, context.procedure, actor(update)
     choice = words[0].lower() if words else ""
+    # What staff ask for may be so already (the same command again, or delivered again after
+    # a crash): then nothing is written or audited, and the answer is the same.
+    decided = await timelines.overrides(db)
     if choice == "auto":
-        await timelines.set_current(db, who, None)
+        if decided.current is not None:
+            await timelines.set_current(db, who, None)
+            note_saved()
         return t.gettext("The current phase follows the dates again.")
     if choice not in ("set", "postpone", "resume"):
         return t.gettext(
@@ -73,12 +80,15 @@ async def _change(update: Update, context: ChatContext, words: list[str]) -> str
         )
     title = escape(procedure.text(phase.title, t.language))
     if choice == "set":
-        await timelines.set_current(db, who, phase.id)
+        if decided.current != phase.id or phase.id in decided.postponed:
+            await timelines.set_current(db, who, phase.id)
+            note_saved()
         return t.gettext("The current phase is now: %(phase)s.", phase=title)
     if choice == "resume":
-        if phase.id not in (await timelines.overrides(db)).postponed:
+        if phase.id not in decided.postponed:
             return t.gettext("%(phase)s is not marked postponed. Nothing was changed.", phase=title)
         await timelines.resume(db, who, phase.id)
+        note_saved()
         return t.gettext("%(phase)s is no longer marked postponed.", phase=title)
     reason = " ".join(words[2:]).strip()
     if not reason or len(reason) > MAX_REASON:
@@ -88,7 +98,9 @@ async def _change(update: Update, context: ChatContext, words: list[str]) -> str
             max=MAX_REASON,
             id=phase.id,
         )
-    await timelines.postpone(db, who, phase.id, reason)
+    if decided.postponed.get(phase.id) != reason:
+        await timelines.postpone(db, who, phase.id, reason)
+        note_saved()
     return t.gettext("%(phase)s is marked postponed. /status shows the reason.", phase=title)
 
 

@@ -13,6 +13,7 @@ from bot.chat.buttons import Button
 from bot.chat.context import ChatContext
 from bot.chat.menu import back_to_menu
 from bot.chat.screens import Screen, show
+from bot.chat.updates import note_saved
 from bot.i18n import Translator, native_name
 from bot.news.buttons import Reminder, Status, Subscription
 from bot.news.status import subscription_row
@@ -94,6 +95,7 @@ async def _set_subscription(update: Update, context: ChatContext, subscribe: boo
     else:
         changed = await subscriptions.unsubscribe(db, chat.id)
         screen = unsubscribed_screen(t, changed)
+    note_saved()
     await show(update, context, screen)
 
 
@@ -128,6 +130,7 @@ async def reminder_pressed(update: Update, context: ChatContext) -> str | None:
     changed = await subscriptions.set_reminder(context.db, chat.id, wanted) if chat else None
     if changed is None:
         return t.gettext("Please subscribe to the news first (/subscribe).")
+    note_saved()
     hours = context.procedure.voting.reminder_hours
     if wanted:
         text = t.ngettext(

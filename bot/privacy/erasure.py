@@ -13,6 +13,7 @@ from bot.chat.buttons import Button
 from bot.chat.context import ChatContext
 from bot.chat.menu import back_to_menu
 from bot.chat.screens import Screen, show
+from bot.chat.updates import note_saved
 from bot.i18n import Translator
 from bot.privacy.buttons import Delete, MyData, Withdraw
 from bot.voting.voter import key_of
@@ -72,6 +73,7 @@ async def answer_delete(update: Update, context: ChatContext) -> str | None:
         await show(update, context, Screen(t.gettext("Nothing was deleted."), [back_to_menu(t)]))
         return None
     erased = await privacy.erase(context.db, user.id, chat.id, key_of(update, context))
+    note_saved()
     done = (
         t.gettext(
             "Everything we stored about you is deleted. If you write to me again, I start "
@@ -103,6 +105,7 @@ async def answer_withdraw(update: Update, context: ChatContext) -> str | None:
         await show(update, context, Screen(t.gettext("Nothing was changed."), [back_to_menu(t)]))
         return None
     await privacy.withdraw_consent(context.db, user.id, key_of(update, context))
+    note_saved()
     text = t.gettext(
         "Your consent is withdrawn and your choices are deleted. Your language and news "
         "subscription stay."

@@ -14,4 +14,4 @@ ID_RULE = "use a-z, 0-9, '-' and '.', at most 24 characters"
 
 def is_id(text: str) -> bool:
     """True for a valid id: lower-case letters, digits, '-' and '.', 1 to 24 characters."""
-    return _ID.match(text) is not None
+    return _ID.fullmatch(text) is not None  # fullmatch: "$" alone would accept "5\n"

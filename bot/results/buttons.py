@@ -4,7 +4,7 @@ only for what the procedure has (its fields, the pages a field can have, the for
 from dataclasses import dataclass
 from typing import Self
 
-from bot.chat.buttons import ButtonData
+from bot.chat.buttons import ButtonData, number
 from bot.procedure import Field, Procedure
 
 EXPORT_FORMATS = ("csv", "json")
@@ -31,8 +31,8 @@ class ResultsPage(ButtonData, kind="resfield"):
     def parse(cls, args: tuple[str, ...], procedure: Procedure) -> Self | None:
         """A field of the procedure and a page number that can exist."""
         field = procedure.field(args[0])
-        page = int(args[1]) if args[1].isdigit() else 0
-        return cls(field, page) if field is not None and 1 <= page <= MAX_PAGES else None
+        page = number(args[1], 1, MAX_PAGES)
+        return cls(field, page) if field is not None and page is not None else None
 
 
 @dataclass(frozen=True)
@@ -88,6 +88,7 @@ class Publish(ButtonData, kind="respublish"):
     @classmethod
     def parse(cls, args: tuple[str, ...], procedure: Procedure) -> Self | None:
         """A preview number and yes or no."""
-        if not args[0].isdigit() or args[1] not in ("yes", "no"):
+        preview = number(args[0])
+        if preview is None or args[1] not in ("yes", "no"):
             return None
-        return cls(int(args[0]), args[1] == "yes")
+        return cls(preview, args[1] == "yes")

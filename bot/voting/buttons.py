@@ -4,14 +4,10 @@ toggle, and is valid only for what the procedure has (its fields, goals, method,
 from dataclasses import dataclass
 from typing import ClassVar, Self
 
-from bot.chat.buttons import ButtonData, Switch
+from bot.chat.buttons import ButtonData, Switch, number
 from bot.procedure import Field, Goal, Procedure
 
 ON_OFF = {"1": True, "0": False}
-
-
-def _number(text: str, low: int, high: int) -> int | None:
-    return int(text) if text.isdigit() and low <= int(text) <= high else None
 
 
 def _goal(procedure: Procedure, field_id: str, goal_id: str) -> tuple[Field, Goal] | None:
@@ -106,7 +102,7 @@ class Points(ButtonData, kind="points"):
     def parse(cls, args: tuple[str, ...], procedure: Procedure) -> Self | None:
         """A goal of that field and 0 to P points, while the procedure votes by points."""
         found = _goal(procedure, args[0], args[1])
-        points = _number(args[2], 0, procedure.voting.points)
+        points = number(args[2], 0, procedure.voting.points)
         if procedure.voting.method != "points" or found is None or points is None:
             return None
         return cls(*found, points)
@@ -147,7 +143,7 @@ class Rank(ButtonData, kind="rank"):
     def parse(cls, args: tuple[str, ...], procedure: Procedure) -> Self | None:
         """A field of the procedure and a position among its fields, with rank_fields."""
         field = procedure.field(args[0])
-        position = _number(args[1], 1, len(procedure.fields))
+        position = number(args[1], 1, len(procedure.fields))
         if not procedure.voting.rank_fields or field is None or position is None:
             return None
         return cls(field, position)

@@ -7,6 +7,7 @@ from bot.chat.buttons import Button
 from bot.chat.context import ChatContext
 from bot.chat.menu import back_to_menu
 from bot.chat.screens import Screen, show
+from bot.chat.updates import note_saved
 from bot.i18n import Translator
 from bot.procedure import Procedure
 from bot.voting.buttons import Consent, FieldBallot, MyBallot, Ranking, Vote
@@ -112,6 +113,7 @@ async def answer_consent(update: Update, context: ChatContext) -> None:
     user, chat = update.effective_user, update.effective_chat
     if context.button(Consent).on and user is not None and chat is not None:
         await participants.give_consent(context.db, user.id, chat.id)
+        note_saved()
         await context.reread(update)
         await open_voting(update, context)
         return

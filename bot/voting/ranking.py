@@ -10,6 +10,7 @@ from bot.chat.buttons import Button
 from bot.chat.context import ChatContext
 from bot.chat.fallback import stale_text
 from bot.chat.screens import Screen, show
+from bot.chat.updates import note_saved
 from bot.i18n import Translator
 from bot.procedure import Procedure
 from bot.voting.buttons import Rank, Unrank, Vote
@@ -70,6 +71,7 @@ async def start_again(update: Update, context: ChatContext) -> str | None:
         return reason
     key = key_of(update, context)
     await ballots.reset_ranking(context.db, key)
+    note_saved()
     ballot = await ballots.ballot(context.db, key)
     await show(update, context, ranking_screen(context.t, context.procedure, ballot))
     return None

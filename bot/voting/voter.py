@@ -6,6 +6,7 @@ import hmac
 from telegram import Update
 
 from bot.chat.context import ChatContext
+from bot.chat.updates import note_saved
 from bot.voting.window import WindowState, window
 from storage import participants
 
@@ -37,7 +38,9 @@ def key_of(update: Update, context: ChatContext) -> str:
 
 async def count_in(update: Update, context: ChatContext) -> None:
     """After a change to the ballot: mark the participant as one who voted (that, never
-    what), once; participation per language counts it."""
+    what), once; participation per language counts it. The change is saved: whatever fails
+    after it, the resident is told so (bot/chat/errors.py)."""
+    note_saved()
     participant = context.reader.participant
     if participant is not None and (not participant.voted or participant.language is None):
         await participants.mark_voted(context.db, participant.user_id, language=context.t.language)

@@ -6,6 +6,7 @@ from bot.chat.buttons import Button
 from bot.chat.context import ChatContext
 from bot.chat.menu import back_to_menu
 from bot.chat.screens import Screen, show
+from bot.chat.updates import note_saved
 from bot.i18n import Translator, native_name
 from bot.procedure import Procedure
 from bot.welcome.buttons import Language, Languages
@@ -41,6 +42,7 @@ async def choose_language(update: Update, context: ChatContext) -> None:
     if user is None or chat is None:
         return
     await participants.set_language(context.db, user.id, chat.id, language)
+    note_saved()
     await context.reread(update)
     t = context.t
     menu = main_menu(t, context.procedure, await menu_rows(update, context))
