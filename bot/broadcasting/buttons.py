@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Self
 
-from bot.chat.buttons import ButtonData, OfferedLanguage
+from bot.chat.buttons import ButtonData, OfferedLanguage, number
 from bot.procedure import Phase, Procedure
 
 
@@ -73,5 +73,24 @@ class CancelBroadcast(ButtonData, kind="bccancel"):
 
     @classmethod
     def parse(cls, args: tuple[str, ...], procedure: Procedure) -> Self | None:
-        """A broadcast number."""
-        return cls(int(args[0])) if args[0].isdigit() else None
+        """A broadcast number (one SQLite can hold)."""
+        broadcast_id = number(args[0], 1)
+        return cls(broadcast_id) if broadcast_id is not None else None
+
+
+@dataclass(frozen=True)
+class ResendUncertain(ButtonData, kind="bcresend"):
+    """The final report: send this broadcast again to its uncertain deliveries (staff only;
+    checked when pressed)."""
+
+    broadcast_id: int
+
+    def args(self) -> tuple[str, ...]:
+        """The broadcast's number."""
+        return (str(self.broadcast_id),)
+
+    @classmethod
+    def parse(cls, args: tuple[str, ...], procedure: Procedure) -> Self | None:
+        """A broadcast number (one SQLite can hold)."""
+        broadcast_id = number(args[0], 1)
+        return cls(broadcast_id) if broadcast_id is not None else None
