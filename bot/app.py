@@ -46,12 +46,14 @@ ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
 LIFECYCLE = "lifecycle"  # the key of the Lifecycle in application.bot_data
 ChatApplication = Application[ChatBot, ChatContext, Data, Data, Data, None]
 
-# The main menu, top to bottom; "subscribe" is offered only to chats without a subscription.
+# The main menu, top to bottom; its shape is stable (bot/chat/menu.py), "My ballot" appears
+# once a ballot exists.
 MENU = Menu(
     (
         voting.VOTE_ENTRY,
+        voting.MYBALLOT_ENTRY,
         news.STATUS_ENTRY,
-        news.SUBSCRIBE_ENTRY,
+        welcome.home.NEWS_ENTRY,
         voting.FIELDS_ENTRY,
         results.RESULTS_ENTRY,
         welcome.HELP_ENTRY,

@@ -2,9 +2,15 @@
 
 The menu's entries come from the features (app.py lists them in order), so the shell knows
 the menu's shape and the features know what their entry says and asks for. Each entry is one
-row, so long translations stay readable on small phones. One entry may be offered only to
-chats without an active subscription (also after blocking the bot: coming back does not
-resubscribe anybody silently).
+row, so long translations stay readable on small phones.
+
+The shape is stable: the news row is always there, in the same place: "🔔 News: on" (to
+/status, where they can be stopped) or, without a subscription, news' offer that subscribes
+(a button that sets a state, never a toggle); buttons never move because of a subscription. One
+change of shape is expected: an entry for residents with a ballot ("My ballot") appears once
+a ballot exists (and goes when it is withdrawn or deleted). Where the state is not known
+(`rows(t)`, e.g. the answer to free text) the news row shows a neutral label and the ballot
+entry is left out.
 """
 
 from collections.abc import Callable, Sequence
@@ -26,10 +32,13 @@ class ToMenu(ButtonData, kind="menu"):
 @dataclass(frozen=True)
 class MenuEntry:
     """One row of the main menu: its button in the reader's language; `offer`: shown only to
-    chats that do not get the news yet."""
+    chats that do not get the news yet (the older, moving shape); `news`: the label for the
+    chat's news state (on/off), always shown; `ballot`: shown only once a ballot exists."""
 
     button: Callable[[Translator], Button]
     offer: bool = False
+    news: Callable[[Translator, bool], Button] | None = None
+    ballot: bool = False
 
 
 @dataclass(frozen=True)
@@ -38,10 +47,26 @@ class Menu:
 
     entries: Sequence[MenuEntry]
 
-    def rows(self, t: Translator, *, offer_subscription: bool = False) -> list[list[Button]]:
+    def rows(
+        self,
+        t: Translator,
+        *,
+        offer_subscription: bool = False,
+        subscribed: bool | None = None,
+        has_ballot: bool = False,
+    ) -> list[list[Button]]:
         """The menu's rows; `offer_subscription` adds the entries only offered to chats
-        without a subscription."""
-        return [[e.button(t)] for e in self.entries if offer_subscription or not e.offer]
+        without a subscription; `subscribed` labels the news row (None: not known, a neutral
+        label); `has_ballot` adds the entries for residents with a ballot."""
+        rows = []
+        for entry in self.entries:
+            if entry.ballot and not has_ballot:
+                continue
+            if entry.news is not None and subscribed is not None:
+                rows.append([entry.news(t, subscribed)])
+            elif not entry.offer or offer_subscription:
+                rows.append([entry.button(t)])
+        return rows
 
 
 def back_to_menu(t: Translator) -> list[Button]:

@@ -4,15 +4,25 @@ points), ordering the fields, the resident's own ballot, the window, and staff's
 `handlers` hands the feature's handlers to app.py; `menu_entries` its rows of the main menu.
 """
 
-from telegram.ext import CommandHandler
+from telegram.ext import CommandHandler, MessageHandler, filters
 
 from bot.chat.context import ChatHandler
 from bot.chat.menu import MenuEntry
 from bot.chat.presses import Presses
 from bot.procedure import Procedure
-from bot.voting.ballot import give_points, no_preference, open_field, pick
+from bot.voting.ballot import (
+    TYPED,
+    done,
+    give_points,
+    no_preference,
+    open_field,
+    pick,
+    typed_goal,
+    undo_no_preference,
+)
 from bot.voting.buttons import (
     Consent,
+    Done,
     FieldBallot,
     FieldList,
     FieldPage,
@@ -22,17 +32,19 @@ from bot.voting.buttons import (
     Points,
     Rank,
     Ranking,
+    UndoNoPreference,
     Unrank,
     Vote,
 )
 from bot.voting.entry import answer_consent, open_voting, vote_entry
 from bot.voting.fields import fields_entry, show_field, show_fields
-from bot.voting.myballot import show_my_ballot
+from bot.voting.myballot import my_ballot_entry, show_my_ballot
 from bot.voting.ranking import rank, show_ranking, start_again
 from bot.voting.staff import voting_command
 
 VOTE_ENTRY = MenuEntry(vote_entry)
 FIELDS_ENTRY = MenuEntry(fields_entry)
+MYBALLOT_ENTRY = MenuEntry(my_ballot_entry, ballot=True)  # once a ballot exists
 
 
 def handlers(procedure: Procedure) -> list[ChatHandler]:
@@ -53,4 +65,9 @@ def handlers(procedure: Procedure) -> list[ChatHandler]:
         on(Rank, rank),
         on(Unrank, start_again),
         on(MyBallot, show_my_ballot),
+        on(UndoNoPreference, undo_no_preference),
+        on(Done, done),
+        # A sub-goal's number typed in a field screen ("4", "1.4"); other text goes on to the
+        # fallback (app.py adds it after every feature).
+        MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & filters.Regex(TYPED), typed_goal),
     ]

@@ -152,3 +152,13 @@ class Rank(ButtonData, kind="rank"):
 @dataclass(frozen=True)
 class MyBallot(ButtonData, kind="myballot"):
     """Everything the resident chose."""
+
+
+@dataclass(frozen=True)
+class UndoNoPreference(FieldButton, kind="undonopref"):
+    """Undo "no preference": restore the choices it removed in this field."""
+
+
+@dataclass(frozen=True)
+class Done(ButtonData, kind="done"):
+    """ "Done": the end of the ballot, what is saved and until when."""

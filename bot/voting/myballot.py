@@ -11,8 +11,8 @@ from bot.chat.text import escape
 from bot.i18n import Translator
 from bot.privacy.buttons import AskWithdraw
 from bot.procedure import Procedure
-from bot.voting.buttons import FieldBallot, Vote
-from bot.voting.voter import key_of
+from bot.voting.buttons import FieldBallot, MyBallot, Vote
+from bot.voting.voter import key_of, leave_field
 from bot.voting.window import Window, WindowState, window
 from storage import ballots
 from storage.ballots import Ballot
@@ -76,12 +76,13 @@ def myballot_screen(
 
 
 def closed_screen(t: Translator, procedure: Procedure, current: Window, ballot: Ballot) -> Screen:
-    """After the close: say so, show the ballot read-only, and where results are published."""
-    lines = [
-        t.gettext(
-            "Voting closed on %(date)s. Thank you for taking part!", date=t.datetime(current.closes)
-        )
-    ]
+    """After the close: say so, show the ballot read-only, and where results are published.
+    Only residents with a ballot are thanked for taking part."""
+    closed = t.datetime(current.closes)
+    if ballot.empty:
+        lines = [t.gettext("Voting closed on %(date)s.", date=closed)]
+    else:
+        lines = [t.gettext("Voting closed on %(date)s. Thank you for taking part!", date=closed)]
     if procedure.voting.results_url:
         lines.append(t.gettext("Results: %(url)s", url=escape(procedure.voting.results_url)))
     if not ballot.empty:
@@ -97,8 +98,14 @@ async def show_closed(update: Update, context: ChatContext, current: Window) -> 
     await show(update, context, closed_screen(context.t, context.procedure, current, ballot))
 
 
+def my_ballot_entry(t: Translator) -> Button:
+    """The main menu's entry to the resident's ballot (once one exists)."""
+    return Button(t.gettext("🧾 My ballot"), MyBallot())
+
+
 async def show_my_ballot(update: Update, context: ChatContext) -> None:
     """/myballot and the "My ballot" button."""
+    leave_field(context)
     current = await window(context.db, context.procedure)
     if current.state() is WindowState.CLOSED:
         await show_closed(update, context, current)

@@ -2,6 +2,7 @@
 
 import hashlib
 import hmac
+from typing import Any
 
 from telegram import Update
 
@@ -44,3 +45,17 @@ async def count_in(update: Update, context: ChatContext) -> None:
     participant = context.reader.participant
     if participant is not None and (not participant.voted or participant.language is None):
         await participants.mark_voted(context.db, participant.user_id, language=context.t.language)
+
+
+def memory(context: ChatContext) -> dict[Any, Any]:
+    """This resident's memory between updates (in the process: lost on a restart)."""
+    data = context.user_data
+    return data if data is not None else {}
+
+
+CURRENT_FIELD = "voting.field"  # memory: the field screen shown last (typed numbers go there)
+
+
+def leave_field(context: ChatContext) -> None:
+    """Another screen replaced the field screen: typed numbers no longer choose there."""
+    memory(context).pop(CURRENT_FIELD, None)

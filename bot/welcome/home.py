@@ -6,11 +6,14 @@ from telegram import Update
 
 from bot.chat.buttons import Button
 from bot.chat.context import ChatContext
-from bot.chat.menu import offers_subscription
+from bot.chat.menu import MenuEntry, offers_subscription
 from bot.chat.screens import Screen, show
 from bot.chat.text import escape
 from bot.i18n import Translator
+from bot.news.buttons import Status
+from bot.news.status import subscription_row
 from bot.procedure import Procedure
+from storage import ballots
 
 Rows = Sequence[Sequence[Button]]
 
@@ -36,10 +39,42 @@ def main_menu(t: Translator, procedure: Procedure, menu: Rows) -> Screen:
     return Screen(f"<b>{title}</b>\n\n" + t.gettext("What would you like to do?"), menu)
 
 
+def news_entry(t: Translator) -> Button:
+    """The news row where the chat's state is not known: a neutral label."""
+    return Button(t.gettext("🔔 News"), Status())
+
+
+def news_state_entry(t: Translator, subscribed: bool) -> Button:
+    """The news row, in the same place either way: "News: on" leads to /status (where the
+    button that stops them is); without a subscription it is news' own offer, a button that
+    sets the state (subscribe), never a toggle."""
+    if subscribed:
+        return Button(t.gettext("🔔 News: on"), Status())
+    return subscription_row(t, subscribed=False)[0]
+
+
+NEWS_ENTRY = MenuEntry(news_entry, news=news_state_entry)
+
+
+async def has_ballot(update: Update, context: ChatContext) -> bool:
+    """True when this resident has a ballot (only residents who agreed can have one)."""
+    if not context.reader.consented or update.effective_user is None:
+        return False
+    from bot.voting.voter import key_of  # voting's package imports the welcome (a cycle)
+
+    return not (await ballots.ballot(context.db, key_of(update, context))).empty
+
+
 async def menu_rows(update: Update, context: ChatContext) -> list[list[Button]]:
-    """The main menu for this chat (offering the news where it has no subscription)."""
-    offer = await offers_subscription(update, context.db)
-    return context.services.menu.rows(context.t, offer_subscription=offer)
+    """The main menu for this chat: the news row says on or off, "My ballot" once a ballot
+    exists. The menu replaces any field screen: typed numbers no longer choose there."""
+    from bot.voting.voter import leave_field  # voting's package imports the welcome (a cycle)
+
+    leave_field(context)
+    subscribed = not await offers_subscription(update, context.db)
+    return context.services.menu.rows(
+        context.t, subscribed=subscribed, has_ballot=await has_ballot(update, context)
+    )
 
 
 async def show_menu(update: Update, context: ChatContext) -> None:

@@ -7,7 +7,17 @@ import pytest
 from bot.emulated import EmulatedBot
 from bot.procedure import load_procedure
 from bot.resources import example_procedure
-from bot.voting.buttons import FieldBallot, Pick, Points, Rank, Ranking, Unrank, Vote
+from bot.voting.buttons import (
+    FieldBallot,
+    NoPreference,
+    Pick,
+    Points,
+    Rank,
+    Ranking,
+    UndoNoPreference,
+    Unrank,
+    Vote,
+)
 from tests.conftest import RESIDENT, agree, alert, buttons, last, open_window, raw, rows
 
 
@@ -104,3 +114,22 @@ async def test_fields_are_ordered_by_tapping_and_the_order_can_be_reset(
     await bot.press(RESIDENT, Ranking())
     await bot.press(RESIDENT, Unrank())
     assert rows(bot.database_path, "SELECT * FROM field_ranks") == []
+
+
+async def test_points_typed_numbers_and_undo_of_no_preference(points_bot, points_procedure):
+    bot = points_bot
+    await agree(bot, RESIDENT)
+    field = points_procedure.fields[0]
+    await bot.press(RESIDENT, FieldBallot(field))
+    await bot.send(RESIDENT, "1.2")  # one point more, as ➕
+    await bot.send(RESIDENT, "2")
+    await bot.send(RESIDENT, "1")
+    assert weights(bot) == sorted([(field.goals[0].id, 1), (field.goals[1].id, 2)])
+    await bot.press(RESIDENT, NoPreference(field))
+    assert weights(bot) == []
+    assert "2 choices in this field were removed" in last(bot).plain_text
+    await bot.press(RESIDENT, UndoNoPreference(field))
+    assert weights(bot) == sorted([(field.goals[0].id, 1), (field.goals[1].id, 2)])
+    # Undo once only: the button is out of date afterwards.
+    await bot.press_forged(RESIDENT, UndoNoPreference(field))
+    assert "nothing to undo" in alert(bot).text

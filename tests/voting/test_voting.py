@@ -274,12 +274,3 @@ async def test_a_resident_who_deletes_the_chat_finds_the_ballot_on_return(voting
     await voting.send(RESIDENT, "/start")
     await voting.send(RESIDENT, "/myballot")
     assert field.goals[0].text["en"] in last(voting).plain_text
-
-
-async def test_typed_text_where_a_button_is_expected_changes_nothing(voting, example):
-    await agree(voting, RESIDENT)
-    field = example.fields[0]
-    await voting.press(RESIDENT, FieldBallot(field))
-    await voting.send(RESIDENT, "1.1")
-    assert "buttons" in last(voting).plain_text
-    assert rows(voting.database_path, "SELECT * FROM ballots") == []
