@@ -18,14 +18,12 @@ from bot.news.subscriptions import (
     membership_changed,
     reminder_pressed,
     subscribe_command,
-    subscribe_entry,
     subscription_pressed,
     unsubscribe_command,
 )
 from bot.procedure import Procedure
 
 STATUS_ENTRY = MenuEntry(status_entry)
-SUBSCRIBE_ENTRY = MenuEntry(subscribe_entry, offer=True)
 
 
 def handlers(procedure: Procedure) -> list[ChatHandler]:

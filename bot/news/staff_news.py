@@ -2,6 +2,7 @@
 
     /news Title | Text                 in the procedure's default language (required)
     en: Title | Text                   optional translations, each on its own line
+    /news withdraw <number>            take a published item out of /status (audited)
 
 A line that does not start with an offered language code continues the text before it.
 Publishing only stores the item (residents see it under /status); sending it to subscribers
@@ -22,7 +23,9 @@ from bot.chat.updates import note_saved
 from bot.i18n import Translator, native_name
 from bot.news.items import news_text
 from storage import news
+from storage.db import Database
 from storage.news import NewsText
+from storage.participants import now
 
 MAX_TITLE, MAX_BODY = 120, 800  # characters per language; /status shows three items at once
 # An item with the same texts by the same author published this long before the message was
@@ -43,6 +46,9 @@ def usage(t: Translator, default: str) -> str:
             "/news Title | Text",
             t.gettext("Translations follow, each on its own line with its language code:"),
             "en: Title | Text",
+            "",
+            t.gettext("Take a published item out of /status:"),
+            "/news withdraw {}".format(t.gettext("NUMBER")),
         ]
     )
 
@@ -96,6 +102,42 @@ def parse_news(
     return texts
 
 
+_WITHDRAW = re.compile(r"\s*withdraw\s+#?(\d{1,9})\s*", re.IGNORECASE)
+
+
+async def withdraw(db: Database, actor_id: int | None, news_id: int) -> bool:
+    """Take a news item out of the archive (its texts with it; a broadcast that carried it
+    keeps its record); audited. False when there is no such item."""
+    async with db.transaction() as connection:
+        cursor = await connection.execute("SELECT 1 FROM news WHERE id = ?", (news_id,))
+        if await cursor.fetchone() is None:
+            return False
+        await connection.execute(
+            "UPDATE broadcasts SET news_id = NULL WHERE news_id = ?", (news_id,)
+        )
+        await connection.execute("DELETE FROM news_texts WHERE news_id = ?", (news_id,))
+        await connection.execute("DELETE FROM news WHERE id = ?", (news_id,))
+        await connection.execute(
+            "INSERT INTO audit_log (at, actor_id, action, detail) VALUES (?, ?, ?, ?)",
+            (now(), actor_id, "news.withdraw", f"#{news_id}"),
+        )
+    return True
+
+
+async def _withdraw_answer(update: Update, context: ChatContext, news_id: int) -> str:
+    t = context.t
+    if not await withdraw(context.db, actor(update), news_id):
+        return t.gettext(
+            "There is no news item %(number)d (any more). Nothing was changed.", number=news_id
+        )
+    note_saved()
+    return t.gettext(
+        "News item %(number)d was withdrawn: it no longer shows under /status. "
+        "Subscribers who received it keep their message.",
+        number=news_id,
+    )
+
+
 async def news_command(update: Update, context: ChatContext) -> None:
     """/news Title | Text (with optional translation lines): publish to the archive."""
     if not await is_staff(update, context, "/news"):
@@ -105,6 +147,11 @@ async def news_command(update: Update, context: ChatContext) -> None:
     written = message.text or "" if message is not None else ""
     if len(written.split(maxsplit=1)) < 2:
         await send_text(update, context, usage(t, default))
+        return
+    if taken_back := _WITHDRAW.fullmatch(written.split(maxsplit=1)[1]):
+        await send_text(
+            update, context, await _withdraw_answer(update, context, int(taken_back[1]))
+        )
         return
     parsed = parse_news(t, written, default, procedure.languages)
     if isinstance(parsed, str):

@@ -28,7 +28,18 @@ MARKS = {
     PhaseState.CURRENT: "⏳",
     PhaseState.COMING: "🗓️",
     PhaseState.POSTPONED: "⏸️",
+    PhaseState.CANCELLED: "✖️",
 }
+
+
+def reason_line(t: Translator, entry: timelines.PhaseStatus, procedure: Procedure) -> str:
+    """ "Postponed: …" or "Cancelled: …" with the reason in the reader's language ("" if none)."""
+    reason = escape(timelines.reason_in(entry.reason, t.language, procedure.default_language))
+    if entry.state is PhaseState.POSTPONED:
+        return t.gettext("Postponed: %(reason)s", reason=reason)
+    if entry.state is PhaseState.CANCELLED:
+        return t.gettext("Cancelled for the time being: %(reason)s", reason=reason)
+    return ""
 
 
 def subscription_row(t: Translator, *, subscribed: bool) -> list[Button]:
@@ -57,8 +68,8 @@ def timeline_text(t: Translator, procedure: Procedure, line: Timeline) -> str:
         if entry.state is PhaseState.CURRENT:
             title = f"<b>{title}</b>"
         lines = [f"{MARKS[entry.state]} {title}", period(t, entry.phase, procedure)]
-        if entry.state is PhaseState.POSTPONED:
-            lines.append(t.gettext("Postponed: %(reason)s", reason=escape(entry.reason)))
+        if reason := reason_line(t, entry, procedure):
+            lines.append(reason)
         entries.append("\n".join(lines))
     if line.current is not None:
         title = escape(procedure.text(line.current.title, t.language))

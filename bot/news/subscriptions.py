@@ -17,12 +17,25 @@ from bot.chat.updates import note_saved
 from bot.i18n import Translator, native_name
 from bot.news.buttons import Reminder, Status, Subscription
 from bot.news.status import subscription_row
-from storage import participants, subscriptions
+from bot.procedure import Procedure
+from storage import outbox, participants, subscriptions
+from storage.db import Database
 
 
 def _rows(t: Translator, offer: list[Button] | None = None) -> list[list[Button]]:
     rows = [offer] if offer else []
     return [*rows, [Button(t.gettext("📅 Status and news"), Status())], back_to_menu(t)]
+
+
+async def reminder_possible(db: Database, procedure: Procedure) -> bool:
+    """True while the reminder can still be sent: voting has not closed and the reminder has
+    not gone out yet (the worker sends it once, `reminder_hours` before the close)."""
+    # Imported here: bot.voting imports bot.privacy, which is loaded after the news.
+    from bot.voting.window import WindowState, window
+
+    if (await window(db, procedure)).state() is WindowState.CLOSED:
+        return False
+    return not await outbox.exists(db, "reminder")
 
 
 def reminder_row(t: Translator, hours: int, wanted: bool) -> list[Button]:
@@ -47,11 +60,13 @@ def subscribed_screen(
     text = "\n\n".join(
         [
             t.gettext("🔔 You are subscribed to the news of this procedure."),
+            # The language's name stands on a line of its own: no translation has to inflect
+            # it ("in Russian" needs a case a placeholder cannot give).
             t.gettext(
                 "I will write to you when there is news: a new step, changed dates, results. "
-                "The messages come in %(language)s; you can change the language with /language.",
-                language=native_name(t.language),
-            ),
+                "You get the news in the language you use here; to change it, type /language."
+            )
+            + f"\n🌐 {native_name(t.language)}",
             t.gettext("To stop, type /unsubscribe or press “Stop the news” under /status."),
         ]
     )
@@ -73,11 +88,6 @@ def unsubscribed_screen(t: Translator, changed: bool) -> Screen:
     return Screen(text, _rows(t))
 
 
-def subscribe_entry(t: Translator) -> Button:
-    """The main menu's offer of the news (for chats without a subscription)."""
-    return subscription_row(t, subscribed=False)[0]
-
-
 async def _set_subscription(update: Update, context: ChatContext, subscribe: bool) -> None:
     """Subscribe or unsubscribe the resident's private chat and confirm it."""
     user, chat, db = update.effective_user, update.effective_chat, context.db
@@ -91,7 +101,10 @@ async def _set_subscription(update: Update, context: ChatContext, subscribe: boo
         await context.reread(update)
         changed = await subscriptions.subscribe(db, user.id, chat.id)
         hours = context.procedure.voting.reminder_hours
-        screen = subscribed_screen(t, changed, reminder_row(t, hours, wanted=False))
+        offer = None
+        if await reminder_possible(db, context.procedure):
+            offer = reminder_row(t, hours, wanted=False)
+        screen = subscribed_screen(t, changed, offer)
     else:
         changed = await subscriptions.unsubscribe(db, chat.id)
         screen = unsubscribed_screen(t, changed)
@@ -127,6 +140,10 @@ async def membership_changed(update: Update, context: ChatContext) -> None:
 async def reminder_pressed(update: Update, context: ChatContext) -> str | None:
     """Ask for or stop the reminder; an alert when there is no subscription to attach it to."""
     wanted, chat, t = context.button(Reminder).on, update.effective_chat, context.t
+    possible = await reminder_possible(context.db, context.procedure)
+    if wanted and not possible:
+        # An old button: voting has closed, or the reminder has gone out already.
+        return t.gettext("There is no reminder any more: it was sent, or voting has closed.")
     changed = await subscriptions.set_reminder(context.db, chat.id, wanted) if chat else None
     if changed is None:
         return t.gettext("Please subscribe to the news first (/subscribe).")
@@ -142,5 +159,6 @@ async def reminder_pressed(update: Update, context: ChatContext) -> str | None:
         )
     else:
         text = t.gettext("🔕 All right, no reminder before voting closes.")
-    await show(update, context, Screen(text, [reminder_row(t, hours, wanted), *_rows(t)]))
+    rows = [reminder_row(t, hours, wanted)] if possible else []
+    await show(update, context, Screen(text, [*rows, *_rows(t)]))
     return None

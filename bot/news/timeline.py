@@ -13,6 +13,7 @@ Every function takes the moment to judge (`now`) explicitly, so the boundaries c
 exactly; the handlers pass the real clock.
 """
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -24,6 +25,7 @@ from storage import runtime
 from storage.db import Database
 
 CURRENT, POSTPONED = "phase.current", "phase.postponed."  # runtime_settings keys
+CANCELLED = "phase.cancelled."  # runtime_settings key prefix: phases staff cancelled
 
 
 class PhaseState(Enum):
@@ -33,6 +35,7 @@ class PhaseState(Enum):
     CURRENT = "current"
     COMING = "coming"
     POSTPONED = "postponed"
+    CANCELLED = "cancelled"
 
 
 @dataclass(frozen=True)
@@ -41,11 +44,13 @@ class Overrides:
 
     current: str | None = None
     postponed: Mapping[str, str] = field(default_factory=dict)
+    cancelled: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class PhaseStatus:
-    """One phase of the timeline with its state (and the reason when postponed)."""
+    """One phase of the timeline with its state (and the reason when postponed or cancelled, as
+    stored: see `reason_in`)."""
 
     phase: Phase
     state: PhaseState
@@ -61,6 +66,24 @@ class Timeline:
     current: Phase | None
     next: Phase | None
     explicit: bool
+
+
+def reasons(languages: Mapping[str, str]) -> str:
+    """A reason in several languages as stored: one language is the plain text, more are JSON."""
+    if len(languages) == 1:
+        return next(iter(languages.values()))
+    return json.dumps(dict(languages), ensure_ascii=False, sort_keys=True)
+
+
+def reason_in(stored: str, language: str, default: str) -> str:
+    """A stored reason in the reader's language, else the default language, else any."""
+    try:
+        value = json.loads(stored) if stored.startswith("{") else None
+    except ValueError:
+        value = None
+    if not isinstance(value, dict) or not value:
+        return stored
+    return str(value.get(language) or value.get(default) or next(iter(value.values())))
 
 
 def moment(value: date | datetime, timezone: ZoneInfo, *, day_after: bool = False) -> datetime:
@@ -112,13 +135,19 @@ def timeline(
     """Every phase's state at `now` (timezone-aware), the current phase and the next one."""
     known = {p.id for p in phases}
     postponed = {k: v for k, v in overrides.postponed.items() if k in known}
+    cancelled = {p.id: reasons(p.cancelled) for p in phases if p.cancelled is not None}
+    cancelled.update({k: v for k, v in overrides.cancelled.items() if k in known})
     explicit = overrides.current if overrides.current in known else None
     if explicit is not None:
         postponed.pop(explicit, None)  # a phase staff made current is happening after all
-        return _explicit(phases, postponed, explicit)
-    runs = _runs(phases, timezone, postponed)
+        cancelled.pop(explicit, None)
+        return _explicit(phases, postponed, cancelled, explicit)
+    runs = _runs(phases, timezone, {**postponed, **cancelled})
     statuses, running = [], []
     for phase in phases:
+        if phase.id in cancelled:  # cancelled wins over postponed
+            statuses.append(PhaseStatus(phase, PhaseState.CANCELLED, cancelled[phase.id]))
+            continue
         if phase.id in postponed:
             statuses.append(PhaseStatus(phase, PhaseState.POSTPONED, postponed[phase.id]))
             continue
@@ -138,12 +167,19 @@ def timeline(
     return Timeline(tuple(statuses), current, None if current else following, False)
 
 
-def _explicit(phases: Sequence[Phase], postponed: Mapping[str, str], current: str) -> Timeline:
+def _explicit(
+    phases: Sequence[Phase],
+    postponed: Mapping[str, str],
+    cancelled: Mapping[str, str],
+    current: str,
+) -> Timeline:
     # Set by staff: the phases before it in the timeline are done, those after it are coming.
     index = next(i for i, p in enumerate(phases) if p.id == current)
     statuses = []
     for i, phase in enumerate(phases):
-        if phase.id in postponed:
+        if phase.id in cancelled:
+            statuses.append(PhaseStatus(phase, PhaseState.CANCELLED, cancelled[phase.id]))
+        elif phase.id in postponed:
             statuses.append(PhaseStatus(phase, PhaseState.POSTPONED, postponed[phase.id]))
         elif i == index:
             statuses.append(PhaseStatus(phase, PhaseState.CURRENT))
@@ -160,7 +196,12 @@ async def overrides(db: Database) -> Overrides:
         for key, reason in stored.items()
         if key.startswith(POSTPONED) and reason
     }
-    return Overrides(stored.get(CURRENT) or None, postponed)
+    cancelled = {
+        key.removeprefix(CANCELLED): reason
+        for key, reason in stored.items()
+        if key.startswith(CANCELLED) and reason
+    }
+    return Overrides(stored.get(CURRENT) or None, postponed, cancelled)
 
 
 async def set_current(db: Database, actor_id: int | None, phase_id: str | None) -> None:
@@ -169,8 +210,11 @@ async def set_current(db: Database, actor_id: int | None, phase_id: str | None) 
     A postponed phase that staff make current is no longer postponed.
     """
     values = {CURRENT: phase_id or ""}
-    if phase_id is not None and phase_id in (await overrides(db)).postponed:
+    decided = await overrides(db)
+    if phase_id is not None and phase_id in decided.postponed:
         values[POSTPONED + phase_id] = ""
+    if phase_id is not None and phase_id in decided.cancelled:
+        values[CANCELLED + phase_id] = ""
     action, detail = ("phase.set", phase_id) if phase_id else ("phase.auto", "dates")
     await runtime.set_many(db, values, actor_id, action, detail)
 
@@ -185,3 +229,15 @@ async def postpone(db: Database, actor_id: int | None, phase_id: str, reason: st
 async def resume(db: Database, actor_id: int | None, phase_id: str) -> None:
     """Take the postponed mark away; stored and audited."""
     await runtime.set_many(db, {POSTPONED + phase_id: ""}, actor_id, "phase.resume", phase_id)
+
+
+async def cancel(db: Database, actor_id: int | None, phase_id: str, reason: str) -> None:
+    """Mark a phase cancelled with the reason residents see (see `reasons`); stored, audited."""
+    await runtime.set_many(
+        db, {CANCELLED + phase_id: reason}, actor_id, "phase.cancel", f"{phase_id}: {reason}"
+    )
+
+
+async def uncancel(db: Database, actor_id: int | None, phase_id: str) -> None:
+    """Take the cancelled mark staff set away; stored and audited."""
+    await runtime.set_many(db, {CANCELLED + phase_id: ""}, actor_id, "phase.uncancel", phase_id)

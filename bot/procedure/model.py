@@ -29,6 +29,7 @@ class Goal:
 
     id: str
     text: Text
+    short: Text | None = None  # a label of at most 30 characters for buttons and lists
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ class Phase:
     ends: date | datetime | None
     title: Text
     description: Text
+    cancelled: Text | None = None  # the reason, when the file marks the phase cancelled
 
 
 @dataclass(frozen=True)

@@ -38,9 +38,9 @@ _KEYS = {
     "voting": {"method", "top_n", "points", "rank_fields", "opens", "closes", "results_public",
                "results_url", "reminder_hours"},
     "results": {"public", "min_group", "weights"},
-    "phases": {"id", "starts", "ends", "title", "description"},
+    "phases": {"id", "starts", "ends", "title", "description", "cancelled"},
     "fields": {"id", "title", "guiding_goal", "goals"},
-    "goals": {"id", "text"},
+    "goals": {"id", "text", "short"},
 }  # fmt: skip
 
 
@@ -61,6 +61,9 @@ MAX_TITLE = 200  # the title also heads the main menu and the help
 def _length(text: str) -> int:
     """The length Telegram counts: UTF-16 code units."""
     return len(text.encode("utf-16-le")) // 2
+
+
+MAX_SHORT = 30  # characters of a sub-goal's short label
 
 
 class ProcedureError(ValueError):
@@ -445,10 +448,24 @@ class _Reader:
                     ends=ends if isinstance(ends, date) else None,
                     title=self.text(phase, "title", where),
                     description=self.text(phase, "description", where),
+                    cancelled=(
+                        self.text(phase, "cancelled", where) if "cancelled" in phase else None
+                    ),
                 )
             )
         self.unique([p.id for p in result], "phases")
         return tuple(result)
+
+    def goal(self, goal: dict[str, Any], where: str, ident: str) -> Goal:
+        """A sub-goal; its optional `short` label must fit on a button (30 characters)."""
+        short = self.text(goal, "short", where) if "short" in goal else None
+        for language, label in (short or {}).items():
+            if len(label) > MAX_SHORT:
+                self.problem(
+                    f"{where}.short.{language}",
+                    f"at most {MAX_SHORT} characters, this one has {len(label)}",
+                )
+        return Goal(id=ident, text=self.text(goal, "text", where), short=short)
 
     def read_fields(self) -> tuple[Field, ...]:
         fields = self.data.get("fields")
@@ -462,7 +479,7 @@ class _Reader:
                 self.problem(f"{where}.goals", "expected at least two [[fields.goals]] tables")
                 goals_raw = goals_raw if isinstance(goals_raw, list) else []
             goals = [
-                Goal(id=goal_id, text=self.text(goal, "text", goal_where))
+                self.goal(goal, goal_where, goal_id)
                 for goal_where, goal, goal_id in self.entries(goals_raw, f"{where}.goals", "goals")
             ]
             self.unique([g.id for g in goals], f"{where}.goals")

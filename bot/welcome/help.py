@@ -3,7 +3,7 @@
 from telegram import Update
 
 from bot.chat.buttons import Button
-from bot.chat.commands import command_list
+from bot.chat.commands import command_list, staff_command_list
 from bot.chat.context import ChatContext
 from bot.chat.menu import back_to_menu
 from bot.chat.screens import Screen, show
@@ -13,16 +13,21 @@ from bot.procedure import Procedure
 from bot.welcome.buttons import Help
 
 
-def help_screen(t: Translator, procedure: Procedure) -> Screen:
-    """How to use the bot, and the commands."""
+def help_screen(t: Translator, procedure: Procedure, *, staff: bool = False) -> Screen:
+    """How to use the bot, and the commands (for staff also the staff commands)."""
     title = escape(procedure.text(procedure.title, t.language))
     commands = "\n".join(f"/{c.command} – {c.description}" for c in command_list(t))
+    staff_part = []
+    if staff:
+        listed = "\n".join(f"/{c.command} – {c.description}" for c in staff_command_list(t))
+        staff_part = [t.gettext("For staff:") + "\n" + listed]
     paragraphs = [
         "<b>{}</b>".format(t.gettext("Help")),
         t.gettext("This bot lets you take part in: %(title)s.", title=title),
         t.gettext("Tap the buttons under the messages. You can also type these commands:")
         + "\n"
         + commands,
+        *staff_part,
         t.gettext("Questions? Write to %(contact)s.", contact=escape(procedure.privacy.contact)),
     ]
     return Screen("\n\n".join(paragraphs), [back_to_menu(t)])
@@ -35,4 +40,6 @@ def help_entry(t: Translator) -> Button:
 
 async def show_help(update: Update, context: ChatContext) -> None:
     """/help and the menu's entry."""
-    await show(update, context, help_screen(context.t, context.procedure))
+    user = update.effective_user
+    staff = user is not None and context.services.is_staff(user.id)
+    await show(update, context, help_screen(context.t, context.procedure, staff=staff))

@@ -7,7 +7,7 @@ from bot.news.buttons import Reminder
 from bot.news.reminders import queue_reminder
 from bot.voting.buttons import Consent, FieldBallot, NoPreference, Vote
 from bot.voting.window import change_window
-from tests.conftest import add_subscribers, finished, received, rows
+from tests.conftest import add_subscribers, finished, open_window, received, rows
 
 
 async def opt_in(bot, users):
@@ -84,6 +84,7 @@ async def test_no_reminder_when_voting_is_not_open(running):
 
 async def test_the_reminder_opt_in_sits_next_to_the_subscription(running):
     resident = 8181
+    await open_window(running)  # the reminder is offered only while it can still be sent
     running.fake.add_user(resident, language_code="en")
     await running.send(resident, "/start")
     # Without a subscription there is nothing to attach the reminder to.

@@ -1,6 +1,8 @@
 """Where the procedure stands: residents read the timeline and the news; staff set the current
 phase, postpone phases and publish news. Wrong input changes nothing; changes survive restarts."""
 
+import json
+from datetime import date
 from unicodedata import bidirectional
 
 import pytest
@@ -31,10 +33,17 @@ async def test_the_menu_leads_to_the_timeline_with_marks_and_the_current_phase(r
     lines = text.split("\n")
     for done in example.phases[:4]:
         assert f"✅ {done.title['en']}" in lines
-    council = example.phases[4]
+    measures, council = example.phases[4], example.phases[5]
+    assert [p.id for p in example.phases[3:5]] == ["akmigration", "measures"]
+    # Cancelled in the file: its own mark and the reason, never "done".
+    assert f"✖️ {measures.title['en']}" in lines
+    assert f"✅ {measures.title['en']}" not in lines
+    assert f"Cancelled for the time being: {measures.cancelled['en']}" in lines
     assert f"⏳ {council.title['en']}" in lines
-    assert "from March 25, 2021" in lines
-    assert "September 27, 2019 – September 29, 2019" in lines
+    t = running.services.catalogs.translator("en")
+    assert t.gettext("from %(date)s", date=t.date(date(2021, 3, 25))) in lines
+    assert "from 25 March 2021" in lines  # British style: day first, no comma
+    assert f"{t.date(date(2019, 9, 27))} – {t.date(date(2019, 9, 29))}" in lines
     assert f"Now: {council.title['en']}" in lines
     assert council.description["en"] in text
     assert "No news yet." in text
@@ -46,7 +55,8 @@ async def test_status_as_a_command_in_german_with_german_dates(running, example)
     await running.send(RESIDENT, "/status")
     text = last(running).plain_text
     assert "27. September 2019 – 29. September 2019" in text
-    assert example.phases[4].description["de"] in text
+    assert example.phases[5].description["de"] in text
+    assert example.phases[4].cancelled["de"] in text and "✖️" in text
 
 
 async def test_the_latest_three_news_then_older_ones_page_by_page(running):
@@ -94,6 +104,19 @@ async def test_news_without_a_translation_come_in_german_with_a_note(running):
     assert "Titel 1" in text and "Text 1" in text
 
 
+async def test_several_untranslated_news_on_one_screen_carry_the_note_once(running):
+    await publish(running, 3, translated=False)
+    running.fake.add_user(RESIDENT, language_code="en")
+    await running.send(RESIDENT, "/status")
+    text = last(running).plain_text
+    assert text.count("(This news is not yet available in your language.)") == 1
+    assert all(f"Titel {n}" in text for n in (1, 2, 3))
+    await publish(running, 1)  # translated, with two untranslated ones: still one note
+    await running.send(RESIDENT, "/status")
+    text = last(running).plain_text
+    assert "Title 1" in text and text.count("not yet available") == 1
+
+
 async def test_arabic_status_lines_read_right_to_left(running, example):
     await publish(running, 2)
     running.fake.add_user(RESIDENT, language_code="ar")
@@ -110,23 +133,23 @@ async def test_arabic_status_lines_read_right_to_left(running, example):
 async def test_staff_set_the_phase_postpone_one_and_go_back_to_the_dates(running, example):
     running.fake.add_user(STAFF, language_code="en")
     running.fake.add_user(RESIDENT, language_code="en")
-    measures, council = example.phases[3], example.phases[4]
+    meeting, council = example.phases[3], example.phases[5]
 
     await running.send(STAFF, "/phase")
     shown = last(running, STAFF).plain_text
     assert all(p.id in shown for p in example.phases) and "/phase set ID" in shown
 
-    await running.send(STAFF, "/phase postpone measures The workshops cannot take place")
+    await running.send(STAFF, "/phase postpone akmigration The workshops cannot take place")
     assert "is marked postponed" in last(running, STAFF).plain_text
     await running.send(STAFF, "/phase set merge")
     await running.send(RESIDENT, "/status")
     text = last(running).plain_text
-    assert f"⏸️ {measures.title['en']}" in text
+    assert f"⏸️ {meeting.title['en']}" in text
     assert "Postponed: The workshops cannot take place" in text
     assert "Now: Bringing the results together" in text
     assert f"🗓️ {council.title['en']}" in text
 
-    await running.send(STAFF, "/phase resume measures")
+    await running.send(STAFF, "/phase resume akmigration")
     await running.send(STAFF, "/phase auto")
     await running.send(RESIDENT, "/status")
     text = last(running).plain_text
@@ -134,9 +157,9 @@ async def test_staff_set_the_phase_postpone_one_and_go_back_to_the_dates(running
 
     audit = rows(running.database_path, "SELECT actor_id, action, detail FROM audit_log")
     assert audit == [
-        (STAFF, "phase.postpone", "measures: The workshops cannot take place"),
+        (STAFF, "phase.postpone", "akmigration: The workshops cannot take place"),
         (STAFF, "phase.set", "merge"),
-        (STAFF, "phase.resume", "measures"),
+        (STAFF, "phase.resume", "akmigration"),
         (STAFF, "phase.auto", "dates"),
     ]
 
@@ -147,10 +170,15 @@ async def test_staff_set_the_phase_postpone_one_and_go_back_to_the_dates(running
         ("/phase set nosuchphase", "There is no phase “nosuchphase”"),
         ("/phase postpone nosuchphase because", "There is no phase"),
         ("/phase resume nosuchphase", "There is no phase"),
-        ("/phase set", "There is no phase"),
+        ("/phase set", "Please name the phase, like this: /phase set ID"),
+        ("/phase postpone", "Please name the phase, like this: /phase postpone ID REASON"),
+        ("/phase cancel", "Please name the phase, like this: /phase cancel ID REASON"),
+        ("/phase cancel measures", "Please give a reason"),
+        ("/phase postpone measures Pandemie\nde: doppelt", "Deutsch is given twice"),
         ("/phase postpone measures", "Please give a reason"),
         ("/phase postpone measures " + "x" * 201, "at most 200"),
-        ("/phase resume measures", "is not marked postponed"),
+        ("/phase resume measures", "is marked cancelled in the procedure file"),
+        ("/phase resume council", "is not marked postponed"),
         ("/phase skip", "Unknown choice"),
     ],
 )
@@ -225,7 +253,7 @@ async def test_phase_changes_and_news_survive_a_restart(settings, example):
     async with first:
         first.fake.add_user(STAFF, language_code="en")
         await first.send(STAFF, "/phase set online")
-        await first.send(STAFF, "/phase postpone measures Pandemie")
+        await first.send(STAFF, "/phase postpone akmigration Pandemie")
         await first.send(STAFF, "/news Titel | Text")
     second = EmulatedBot(settings, example)
     async with second:
@@ -235,6 +263,7 @@ async def test_phase_changes_and_news_survive_a_restart(settings, example):
         lines = text.split("\n")
         assert f"⏳ {example.phases[1].title['de']}" in lines
         assert f"⏸️ {example.phases[3].title['de']}" in lines
+        assert f"✖️ {example.phases[4].title['de']}" in lines
         assert "Pandemie" in text and "Titel" in text
 
 
@@ -260,3 +289,66 @@ async def test_long_news_from_broadcasts_are_shortened_to_fit_one_message(runnin
     text = last(running).plain_text
     assert len(text) < 4096
     assert text.count("Wichtig Sehr langer Text & mehr.") == 3 and text.count(" …") == 3
+
+
+async def test_a_reason_in_several_languages_reaches_each_resident_in_theirs(running, example):
+    running.fake.add_user(STAFF, language_code="en")
+    running.fake.add_user(RESIDENT, language_code="en")
+    running.fake.add_user(RESIDENT + 1, language_code="tr")
+    await running.send(STAFF, "/phase postpone council Pandemie\nen: Pandemic\nuk: Пандемія")
+    assert "is marked postponed" in last(running, STAFF).plain_text
+    await running.send(RESIDENT, "/status")
+    assert "Postponed: Pandemic" in last(running).plain_text
+    await running.send(RESIDENT + 1, "/status")
+    text = last(running, RESIDENT + 1).plain_text
+    assert "Pandemie" in text and "Pandemic" not in text  # no Turkish: the default language
+    stored = rows(running.database_path, "SELECT value FROM runtime_settings")[0][0]
+    assert json.loads(stored) == {"de": "Pandemie", "en": "Pandemic", "uk": "Пандемія"}
+
+
+async def test_staff_cancel_a_phase_with_its_own_mark_audited_and_take_it_back(running, example):
+    running.fake.add_user(STAFF, language_code="en")
+    running.fake.add_user(RESIDENT, language_code="de")
+    council = example.phases[5]
+    await running.send(STAFF, "/phase cancel council Abgesagt\nen: Called off")
+    answer = last(running, STAFF).plain_text
+    assert "is marked cancelled" in answer and "Cancelled for the time being: Called off" in answer
+    await running.send(STAFF, "/phase cancel council Abgesagt\nen: Called off")  # again: once
+    await running.send(RESIDENT, "/status")
+    lines = last(running).plain_text.split("\n")
+    assert f"✖️ {council.title['de']}" in lines
+    await running.send(STAFF, "/phase resume council")
+    assert "no longer marked cancelled" in last(running, STAFF).plain_text
+    audit = rows(running.database_path, "SELECT actor_id, action, detail FROM audit_log")
+    assert audit == [
+        (STAFF, "phase.cancel", 'council: {"de": "Abgesagt", "en": "Called off"}'),
+        (STAFF, "phase.uncancel", "council"),
+    ]
+
+
+async def test_german_staff_see_the_phase_placeholders_in_german(running):
+    running.fake.add_user(STAFF, language_code="de")
+    await running.send(STAFF, "/phase")
+    text = last(running, STAFF).plain_text
+    assert "/phase cancel " in text
+    t = running.services.catalogs.translator("de")
+    assert f"/phase postpone {t.gettext('ID')} {t.gettext('REASON')}" in text
+
+
+async def test_staff_withdraw_a_news_item_audited_and_it_leaves_status(running):
+    await publish(running, 2)
+    running.fake.add_user(RESIDENT, language_code="en")
+    answer = await staff_sends(running, "/news withdraw 1")
+    assert "News item 1 was withdrawn" in answer
+    await running.send(RESIDENT, "/status")
+    text = last(running).plain_text
+    assert "Title 2" in text and "Title 1" not in text
+    assert "There is no news item 1" in await staff_sends(running, "/news withdraw 1")
+    assert "There is no news item 99" in await staff_sends(running, "/news withdraw 99")
+    audit = rows(running.database_path, "SELECT action, detail FROM audit_log")
+    assert audit[-1] == ("news.withdraw", "#1")
+    assert [a for a, _ in audit].count("news.withdraw") == 1
+    assert rows(running.database_path, "SELECT COUNT(*) FROM news_texts WHERE news_id = 1") == [
+        (0,)
+    ]
+    assert "/news withdraw" in await staff_sends(running, "/news")  # the usage names it

@@ -6,7 +6,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.news.timeline import Overrides, PhaseState, days, moment, timeline
+from bot.news.timeline import (
+    Overrides,
+    PhaseState,
+    days,
+    moment,
+    reason_in,
+    reasons,
+    timeline,
+)
 from bot.procedure import Phase, Text
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -177,11 +185,48 @@ def test_the_days_shown_are_the_days_written_in_the_file():
     assert days(phase("a", aware), BERLIN) == (date(2020, 3, 29), None)
 
 
-def test_the_example_procedure_in_spring_2020_is_between_merging_and_the_measure_workshops(
+def test_the_example_procedure_in_spring_2020_waits_for_the_council_not_the_cancelled_workshops(
     example,
 ):
-    line = timeline(example.phases, example.timezone, Overrides(), utc(2020, 3, 20, 12))
+    meeting = timeline(example.phases, example.timezone, Overrides(), utc(2020, 3, 15, 12))
+    assert meeting.current is not None and meeting.current.id == "akmigration"
+    line = timeline(example.phases, example.timezone, Overrides(), utc(2020, 4, 20, 12))
     assert line.current is None
-    assert line.next is not None and line.next.id == "measures"
+    assert line.next is not None and line.next.id == "council"
+    assert {e.phase.id: e.state for e in line.phases}["measures"] is PhaseState.CANCELLED
     now = timeline(example.phases, example.timezone, Overrides(), datetime.now(UTC))
     assert now.current is not None and now.current.id == "council"
+
+
+def test_a_phase_cancelled_in_the_file_never_runs_and_keeps_its_reason_per_language():
+    cancelled = Phase(
+        "measures",
+        date(2020, 4, 1),
+        date(2020, 5, 31),
+        Text(de="m"),
+        Text(de="about m"),
+        cancelled=Text(de="Pandemie", en="Pandemic"),
+    )
+    phases = [phase("merge", date(2020, 2, 12)), cancelled, phase("council", date(2021, 3, 25))]
+    line = at(phases, utc(2020, 4, 15))
+    assert states(line)["measures"] is PhaseState.CANCELLED
+    assert line.current == phases[0]  # the phase before runs on, as around a postponed one
+    stored = line.phases[1].reason
+    assert reason_in(stored, "en", "de") == "Pandemic"
+    assert reason_in(stored, "tr", "de") == "Pandemie"
+    # Long after its dates it is still cancelled, never done.
+    assert states(at(phases, utc(2022, 1, 1)))["measures"] is PhaseState.CANCELLED
+
+
+def test_staff_cancelled_wins_over_postponed_and_a_current_phase_set_by_staff_is_not_cancelled():
+    phases = [phase("a", date(2020, 1, 1)), phase("b", date(2020, 2, 1))]
+    line = at(phases, utc(2020, 2, 15), postponed={"b": "later"}, cancelled={"b": "off"})
+    assert states(line)["b"] is PhaseState.CANCELLED and line.phases[1].reason == "off"
+    line = at(phases, utc(2020, 1, 15), current="b", cancelled={"b": "off"})
+    assert states(line) == {"a": PhaseState.DONE, "b": PhaseState.CURRENT}
+
+
+def test_a_reason_in_one_language_is_stored_as_plain_text():
+    assert reasons({"de": "Pandemie"}) == "Pandemie"
+    assert reason_in("Pandemie", "en", "de") == "Pandemie"
+    assert reason_in("{not json", "en", "de") == "{not json"

@@ -63,7 +63,21 @@ def test_the_shipped_example_is_valid_and_complete_in_all_eight_languages(exampl
     assert example.languages == ("de", "en", "tr", "ar", "ru", "uk", "fa", "pl")
     assert len(example.fields) == 7
     assert all(4 <= len(field.goals) <= 6 for field in example.fields)
-    assert [p.id for p in example.phases] == ["workshops", "online", "merge", "measures", "council"]
+    assert [p.id for p in example.phases] == [
+        "workshops",
+        "online",
+        "merge",
+        "akmigration",
+        "measures",
+        "council",
+    ]
+    # The true sequence: the measure workshops were cancelled (for the time being), not done.
+    cancelled = {p.id: p.cancelled for p in example.phases if p.cancelled is not None}
+    assert list(cancelled) == ["measures"]
+    assert set(cancelled["measures"]) == set(example.languages)
+    starts = {p.id: p.starts for p in example.phases}
+    assert starts["akmigration"] == date(2020, 3, 15) and starts["council"] == date(2021, 3, 25)
+    assert example.privacy.retention_until >= max(starts.values())
     for row in coverage(example.source):
         assert row.missing == (), f"{row.language} misses {row.missing}"
     privacy = example.privacy
@@ -401,3 +415,39 @@ def test_a_title_too_long_is_refused(tmp_path):
     text = MINI.replace('title.en = "Integration concept 2027"', f'title.en = "{"T" * 201}"')
     (line,) = problems_of(tmp_path, text)
     assert line.startswith("procedure.title.en: ") and str(MAX_TITLE) in line
+
+
+def test_a_phase_may_be_marked_cancelled_with_a_reason_per_language(tmp_path):
+    text = MINI.replace(
+        'description.en = "Everyone can set their priorities online."',
+        'description.en = "Everyone can set their priorities online."\n'
+        'cancelled.de = "Wegen der Pandemie abgesagt."\n'
+        'cancelled.en = "Cancelled because of the pandemic."',
+        1,
+    )
+    phase = load_procedure(write(tmp_path, text)).phases[0]
+    assert phase.cancelled == {
+        "de": "Wegen der Pandemie abgesagt.",
+        "en": "Cancelled because of the pandemic.",
+    }
+    assert load_procedure(write(tmp_path, MINI)).phases[0].cancelled is None
+    wrong = text.replace('cancelled.de = "Wegen der Pandemie abgesagt."\n', "")
+    assert problems_of(tmp_path, wrong) == [
+        "phases[online].cancelled.de: missing text in the default language"
+    ]
+
+
+def test_a_sub_goal_may_have_a_short_label_of_at_most_30_characters(tmp_path):
+    text = MINI.replace(
+        'text.en = "More German courses with childcare."',
+        'text.en = "More German courses with childcare."\n'
+        'short.de = "Deutschkurse"\nshort.en = "German courses"',
+        1,
+    )
+    goal = load_procedure(write(tmp_path, text)).fields[0].goals[0]
+    assert goal.short == {"de": "Deutschkurse", "en": "German courses"}
+    assert load_procedure(write(tmp_path, MINI)).fields[0].goals[0].short is None
+    long = text.replace('short.en = "German courses"', 'short.en = "' + "x" * 31 + '"')
+    problems = problems_of(tmp_path, long)
+    assert len(problems) == 1
+    assert problems[0].endswith("goals[courses].short.en: at most 30 characters, this one has 31")
