@@ -71,6 +71,11 @@ def _parser() -> argparse.ArgumentParser:
         default="en",
         help="the Telegram language of the demo resident, e.g. de, ar, pt-BR (default en)",
     )
+    demo.add_argument(
+        "--staff",
+        action="store_true",
+        help="make the demo user staff (BOT_ADMINS), to try /voting, /news and the results",
+    )
     broadcast = commands.add_parser(
         "broadcast", help="queue a broadcast from files (the running bot delivers it)"
     )
@@ -145,7 +150,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run(settings, insecure_dev_secret=args.insecure_dev_secret)
         from bot.demo import demo
 
-        return demo(settings, user_language=args.user_language)
+        return demo(settings, user_language=args.user_language, staff=args.staff)
     except ConfigError as exc:
         return _fail(str(exc))
     except ProcedureError as exc:

@@ -2,9 +2,13 @@
 
 The real Application runs against the built-in emulator. Bot messages are printed with their
 buttons numbered; type a number to press a button of the latest message, or type text or a
-command. Works with a pipe too (one action per line), so it can be scripted:
+command. A leading ' sends the rest as text: '4 sends the text "4" instead of pressing button 4
+(for staff answers that are numbers). Works with a pipe too (one action per line), so it can be
+scripted:
 
     printf '2\\n1\\n' | participation-bot demo
+
+`--staff` makes the demo user staff (as if in BOT_ADMINS), for /voting, /news and the results.
 """
 
 import asyncio
@@ -25,6 +29,7 @@ from storage.db import DatabaseLock, check_database
 
 DEMO_USER = 1001
 QUIT = {"quit", "exit", "/quit", "q"}
+AS_TEXT = "'"  # '4 sends the text "4"; a bare 4 presses button 4
 
 
 class Terminal:
@@ -82,7 +87,9 @@ async def _chat(bot: EmulatedBot, lines: TextIO, out: TextIO) -> None:
             break
         if not interactive:
             print(f"\nyou> {action}", file=out)
-        if action.isdigit():
+        if action.startswith(AS_TEXT) and len(action) > 1:
+            await bot.send(DEMO_USER, action[1:])
+        elif action.isdigit():
             data = terminal.button_data(int(action))
             if data is None:
                 print(f"(there is no button {action} on the latest message)", file=out)
@@ -97,7 +104,8 @@ def _run(bot: EmulatedBot, user_language: str | None) -> None:
     bot.fake.add_user(DEMO_USER, "Demo", language_code=user_language or None)
     print(
         "participation-bot demo: the real bot, offline, against the built-in emulator.\n"
-        "Type a number to press a button, or text or a command (/help); 'quit' ends.",
+        "Type a number to press a button, or text or a command (/help); '4 sends the text "
+        "\"4\" instead of pressing button 4; 'quit' ends.",
         file=sys.stdout,
     )
 
@@ -110,8 +118,9 @@ def _run(bot: EmulatedBot, user_language: str | None) -> None:
     asyncio.run(main())
 
 
-def demo(settings: Settings, *, user_language: str | None = "en") -> int:
-    """Run the demo chat until EOF or "quit"; returns the exit status."""
+def demo(settings: Settings, *, user_language: str | None = "en", staff: bool = False) -> int:
+    """Run the demo chat until EOF or "quit"; returns the exit status. With `staff`, the demo
+    user is staff (one of BOT_ADMINS)."""
     setup_logging(settings.log_level if settings.log_level != "INFO" else "WARNING", [])
     procedure = load_procedure(settings.procedure)
     with tempfile.TemporaryDirectory(prefix="participation-demo-") as folder:
@@ -122,6 +131,9 @@ def demo(settings: Settings, *, user_language: str | None = "en") -> int:
         # One bot per database, the demo too: locked before the file is even read.
         with DatabaseLock(database) as lock:
             check_database(database)
-            settings = replace(settings, database=database, secret=secrets.token_urlsafe(32))
+            admins = settings.admins | {DEMO_USER} if staff else settings.admins
+            settings = replace(
+                settings, database=database, secret=secrets.token_urlsafe(32), admins=admins
+            )
             _run(EmulatedBot(settings, procedure, lock=lock), user_language)
     return 0

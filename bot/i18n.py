@@ -7,6 +7,7 @@ between updates.
 
 import gettext
 import io
+import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -15,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.core import UnknownLocaleError, parse_locale
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
@@ -24,6 +25,12 @@ from bot.languages import SUPPORTED_LANGUAGES, is_rtl
 
 DOMAIN = "messages"
 RLM = "\u200f"  # RIGHT-TO-LEFT MARK: makes a line that starts with a digit or Latin word RTL
+# Persian is written with its own digits (as the procedure file's Persian texts are): numbers,
+# dates and the numbers filled into texts use them, so one message never mixes two styles.
+PERSIAN_DIGITS = str.maketrans("0123456789%", "۰۱۲۳۴۵۶۷۸۹٪")
+NATIVE_DIGITS = {"fa": "arabext"}
+# A %-placeholder with its flags and conversion, e.g. "%(count)d" or "%(share).1f".
+_PLACEHOLDER = re.compile(r"%\((\w+)\)([-#0 +]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa])")
 
 
 class CatalogError(RuntimeError):
@@ -36,15 +43,21 @@ def native_name(language: str) -> str:
     return name[:1].upper() + name[1:]
 
 
-def negotiate(language_code: str | None, offered: tuple[str, ...], default: str) -> str:
-    """Telegram's language_code (e.g. "de", "en-US", "pt-br") matched to an offered language."""
+def match(language_code: str | None, offered: tuple[str, ...]) -> str | None:
+    """Telegram's language_code (e.g. "de", "en-US", "pt-br") matched to an offered language;
+    None when it names none of them (or there is no code)."""
     if not language_code:
-        return default
+        return None
     try:
         primary = parse_locale(language_code.replace("_", "-"), sep="-")[0].lower()
     except ValueError:
-        return default
-    return primary if primary in offered else default
+        return None
+    return primary if primary in offered else None
+
+
+def negotiate(language_code: str | None, offered: tuple[str, ...], default: str) -> str:
+    """Telegram's language_code matched to an offered language, else the default."""
+    return match(language_code, offered) or default
 
 
 def bidi(text: str, language: str) -> str:
@@ -77,31 +90,72 @@ class Translator:
     def gettext(self, message: str, **params: object) -> str:
         """The translated message; %(name)s placeholders are filled from params."""
         text = self.translations.gettext(message)
-        return text % params if params else text
+        return self._fill(text, params) if params else text
 
     def ngettext(self, singular: str, plural: str, count: int, **params: object) -> str:
         """The plural form for count; `count` is also available as %(count)d."""
         text = self.translations.ngettext(singular, plural, count)
-        return text % {"count": count, **params}
+        return self._fill(text, {"count": count, **params})
+
+    def _fill(self, template: str, params: dict[str, object]) -> str:
+        """The template with its placeholders filled. In a language with its own digits, the
+        numbers filled in (int and float parameters only) are written with them; the
+        template's text and the other parameters (URLs, commands, addresses) stay as they
+        are."""
+        if self.language not in NATIVE_DIGITS:
+            return template % params
+
+        def number(match: re.Match[str]) -> str:
+            value = params.get(match.group(1))
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                return match.group(0)
+            formatted = ("%" + match.group(2)) % value
+            return self._digits(formatted).replace("%", "%%")
+
+        return _PLACEHOLDER.sub(number, template) % params
+
+    def _digits(self, text: str) -> str:
+        """ASCII digits in text turned into the language's own digits (Persian), if any."""
+        return text.translate(PERSIAN_DIGITS) if self.language in NATIVE_DIGITS else text
+
+    @property
+    def _formats(self) -> str:
+        # British English for dates and times: "11 February 2020, 23:59" reads the same as
+        # the other European languages (day first, 24-hour clock).
+        return "en_GB" if self.language == "en" else self.language
 
     def date(self, value: date | datetime) -> str:
         """A day, written as people in this language write it (e.g. "14. Januar 2020")."""
         if isinstance(value, datetime):
             value = value.astimezone(self.timezone).date()
-        return format_date(value, format="long", locale=self.language)
+        return self._digits(format_date(value, format="long", locale=self._formats))
 
     def datetime(self, value: datetime) -> str:
-        """A moment in the procedure's timezone, in this language's format."""
-        return format_datetime(value, format="medium", tzinfo=self.timezone, locale=self.language)
+        """A moment in the procedure's timezone: the long date and the time without seconds,
+        joined as the language joins them (e.g. "11. Februar 2020, 23:59"); one style on every
+        screen."""
+        moment = value.astimezone(self.timezone)
+        locale = Locale.parse(self._formats)
+        pattern = str(locale.datetime_formats["long"])
+        time = self._digits(format_time(moment, format="short", locale=locale))
+        return pattern.replace("{1}", self.date(moment)).replace("{0}", time)
 
     def number(self, value: int) -> str:
         """A whole number with this language's digit grouping (e.g. "12.345" in German)."""
-        return format_decimal(value, locale=self.language)
+        system = NATIVE_DIGITS.get(self.language, "latn")
+        return self._digits(format_decimal(value, locale=self.language, numbering_system=system))
 
     def percent(self, share: float) -> str:
         """A share (0..1) as a percentage with at most one decimal, as this language writes
         it (e.g. "13,5 %" in German, "%13,5" in Turkish)."""
-        return format_percent(round(share, 3), locale=self.language, decimal_quantization=False)
+        system = NATIVE_DIGITS.get(self.language, "latn")
+        text = format_percent(
+            round(share, 3),
+            locale=self.language,
+            decimal_quantization=False,
+            numbering_system=system,
+        )
+        return self._digits(text)
 
     def bidi(self, text: str) -> str:
         """The text marked for right-to-left display where the language needs it."""

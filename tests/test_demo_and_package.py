@@ -38,3 +38,25 @@ def test_a_wheel_contains_the_catalogs_and_the_example(tmp_path):
     assert "bot/procedures/luebeck-example.toml" in names
     assert "storage/migrations/0001_participants.sql" in names
     assert not any(name.endswith(".mo") for name in names)
+
+
+def _demo(tmp_path, script, *options):
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "demo", "--user-language", "en", *options],
+        input=script, capture_output=True, text=True, timeout=120, cwd=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    return result.stdout
+
+
+def test_the_demo_user_is_staff_only_with_staff(tmp_path):
+    assert "/voting close" in _demo(tmp_path, "/voting\nquit\n", "--staff")
+    assert "/voting close" not in _demo(tmp_path, "/voting\nquit\n")
+
+
+def test_a_leading_quote_sends_a_digit_as_text_instead_of_pressing_a_button(tmp_path):
+    out = _demo(tmp_path, "'4\nquit\n")
+    assert "'4 sends the text" in out  # the intro line says how
+    after = out.split("you> '4", 1)[1]
+    assert "I can only understand the buttons" in after  # text, not button 4 (Action fields)

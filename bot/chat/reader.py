@@ -1,13 +1,13 @@
 """The reader of an update: the stored participant, and the language they read in (their
 choice, else Telegram's language_code negotiated against the offered languages, else the
-procedure's default)."""
+procedure's default, and then the resident is asked to pick one first)."""
 
 from dataclasses import dataclass
 
 from telegram import User
 
 from bot.chat.services import Services
-from bot.i18n import Translator, negotiate
+from bot.i18n import Translator, match
 from storage import participants
 from storage.participants import Participant
 
@@ -18,6 +18,9 @@ class Reader:
 
     participant: Participant | None
     t: Translator
+    # True when neither a stored choice nor Telegram's language_code names an offered
+    # language: `t` is the procedure's default, which this resident may not read.
+    guessed: bool = False
 
     @property
     def consented(self) -> bool:
@@ -30,7 +33,6 @@ async def read_reader(services: Services, user: User | None) -> Reader:
     offered, default = services.procedure.languages, services.procedure.default_language
     stored = await participants.get(services.database, user.id) if user is not None else None
     if stored is not None and stored.language in offered:
-        language = stored.language
-    else:
-        language = negotiate(user.language_code if user else None, offered, default)
-    return Reader(stored, services.catalogs.translator(language))
+        return Reader(stored, services.catalogs.translator(stored.language))
+    matched = match(user.language_code if user else None, offered)
+    return Reader(stored, services.catalogs.translator(matched or default), matched is None)

@@ -1,7 +1,9 @@
 """/start: greet the resident in their language; deep links open a field or set a language.
 
 Deep-link payloads (t.me/<bot>?start=...): `field-<id>` opens that action field,
-`lang-<code>` sets the language. Anything else gets the normal greeting.
+`lang-<code>` sets the language. Anything else gets the normal greeting; a resident whose
+language the bot cannot tell (no choice stored, and Telegram's language is not offered) gets
+the language picker first.
 """
 
 from telegram import Update
@@ -10,6 +12,7 @@ from bot.chat.context import ChatContext
 from bot.chat.screens import show
 from bot.voting.fields import field_screen
 from bot.welcome.home import greeting, menu_rows
+from bot.welcome.language import first_contact_screen
 from storage import participants
 
 
@@ -30,5 +33,9 @@ async def start(update: Update, context: ChatContext) -> None:
         if field is not None:
             await show(update, context, field_screen(context.t, procedure, field))
             return
+    if context.reader.guessed:
+        catalogs = context.services.catalogs
+        await show(update, context, first_contact_screen(context.t, catalogs, procedure))
+        return
     menu = await menu_rows(update, context)
     await show(update, context, greeting(context.t, procedure, menu))
