@@ -62,8 +62,8 @@ class ComposePhase(ButtonData, kind="composephase"):
 
 
 @dataclass(frozen=True)
-class CancelBroadcast(ButtonData, kind="bccancel"):
-    """/broadcasts: cancel this broadcast (staff only; checked when pressed)."""
+class BroadcastButton(ButtonData):
+    """A button that carries one broadcast's number."""
 
     broadcast_id: int
 
@@ -79,18 +79,11 @@ class CancelBroadcast(ButtonData, kind="bccancel"):
 
 
 @dataclass(frozen=True)
-class ResendUncertain(ButtonData, kind="bcresend"):
+class CancelBroadcast(BroadcastButton, kind="bccancel"):
+    """/broadcasts: cancel this broadcast (staff only; checked when pressed)."""
+
+
+@dataclass(frozen=True)
+class ResendUncertain(BroadcastButton, kind="bcresend"):
     """The final report: send this broadcast again to its uncertain deliveries (staff only;
     checked when pressed)."""
-
-    broadcast_id: int
-
-    def args(self) -> tuple[str, ...]:
-        """The broadcast's number."""
-        return (str(self.broadcast_id),)
-
-    @classmethod
-    def parse(cls, args: tuple[str, ...], procedure: Procedure) -> Self | None:
-        """A broadcast number (one SQLite can hold)."""
-        broadcast_id = number(args[0], 1)
-        return cls(broadcast_id) if broadcast_id is not None else None
