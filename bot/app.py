@@ -13,7 +13,7 @@ from telegram.request import BaseRequest, HTTPXRequest
 
 from bot import broadcasting, news, privacy, results, voting, welcome
 from bot.broadcasting.progress import ProgressMessages
-from bot.broadcasting.publishing import on_start, renderer
+from bot.broadcasting.publishing import keyboards, on_start, renderer
 from bot.broadcasting.send_budget import BudgetLimiter, SendBudget
 from bot.broadcasting.worker import BroadcastWorker
 from bot.chat.commands import register_commands
@@ -164,6 +164,7 @@ class Lifecycle:
             tick=tick,
             render=renderer(services.catalogs, services.procedure),
             on_start=on_start(db, services.procedure),
+            keyboards=keyboards(services.catalogs, services.procedure),
         )
         services.wake_outbox = self.worker.wake
         self.worker.start()

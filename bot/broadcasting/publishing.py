@@ -8,10 +8,14 @@ current phase (so a scheduled one takes effect at its time, not when it was writ
 from collections.abc import Iterable
 from datetime import datetime
 
+from telegram import InlineKeyboardMarkup
+
 from bot.broadcasting.texts import texts_for_all
-from bot.broadcasting.worker import OnStart, Render
+from bot.broadcasting.worker import Keyboards, OnStart, Render
+from bot.chat.buttons import Button, markup
 from bot.i18n import Catalogs
 from bot.news import timeline
+from bot.news.buttons import Status, Subscription
 from bot.procedure import Procedure
 from storage import news, outbox
 from storage.db import Database
@@ -73,3 +77,25 @@ async def archive(
     await news.publish(db, broadcast.author_id, texts, phase_id=broadcast.phase_id)
     if broadcast.kind == "phase" and broadcast.phase_id:
         await timeline.set_current(db, broadcast.author_id, broadcast.phase_id)
+
+
+def keyboards(catalogs: Catalogs, procedure: Procedure) -> Keyboards:
+    """The buttons under news and phase changes, per language: where the procedure stands, and
+    how to stop the news (reminders bring their own words)."""
+
+    def made(kind: str) -> dict[str, InlineKeyboardMarkup]:
+        if kind not in ("news", "phase"):
+            return {}
+        result = {}
+        for language in procedure.languages:
+            t = catalogs.translator(language)
+            rows = [
+                [Button(t.gettext("📅 Status and news"), Status())],
+                [Button(t.gettext("🔕 Stop the news"), Subscription(False))],
+            ]
+            result[language] = markup(
+                [[Button(t.bidi(b.label), b.data) for b in row] for row in rows]
+            )
+        return result
+
+    return made

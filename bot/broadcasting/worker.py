@@ -30,14 +30,14 @@ import math
 import socket
 import sqlite3
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import NamedTuple, Protocol, TypeVar
 
 import httpx
-from telegram import Message
+from telegram import InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
 from telegram.error import (
     BadRequest,
@@ -93,6 +93,8 @@ class Progress(Protocol):
 
 
 Render = Callable[[dict[str, str]], dict[str, str]]
+# The buttons under each language's message of a broadcast of this kind (none: no buttons).
+Keyboards = Callable[[str], Mapping[str, InlineKeyboardMarkup]]
 OnStart = Callable[[Broadcast, dict[str, str]], Awaitable[None]]
 
 
@@ -141,6 +143,7 @@ class BroadcastWorker:
         tick: Callable[[], Awaitable[None]] | None = None,
         render: Render | None = None,
         on_start: OnStart | None = None,
+        keyboards: Keyboards | None = None,
     ) -> None:
         self.bot, self.db, self.budget, self.paid = bot, db, budget, paid
         # Claimed per statement: half a second's worth at most, so that a cancel takes effect
@@ -153,6 +156,7 @@ class BroadcastWorker:
         self._tick = tick  # called every round, e.g. to queue the voting reminder
         # The texts staff wrote -> the message for every language (notes for untranslated).
         self._render = render or (lambda written: written)
+        self._keyboards = keyboards
         self._on_start = on_start  # news into the archive, a phase change: when sending starts
         self._wake = asyncio.Event()
         self._outcomes: list[tuple[Delivery, str, str | None, asyncio.Future[bool]]] = []
@@ -219,6 +223,7 @@ class BroadcastWorker:
             if self._on_start is not None and broadcast.resend_of is None:
                 await self._on_start(broadcast, written)
         texts = self._render(written)
+        keyboards = self._keyboards(broadcast.kind) if self._keyboards else {}
         pictures = await Pictures.load(self.db, broadcast.id)
         gate = InFlight(self.budget.rate)
         clock = asyncio.get_running_loop().time
@@ -249,7 +254,9 @@ class BroadcastWorker:
                     break
                 for item in claimed:
                     await gate.enter()
-                    task = asyncio.create_task(self._deliver(gate, texts, pictures, item))
+                    task = asyncio.create_task(
+                        self._deliver(gate, texts, keyboards, pictures, item)
+                    )
                     running.add(task)
                     task.add_done_callback(_forget(running))
             if running:
@@ -339,7 +346,12 @@ class BroadcastWorker:
         return True
 
     async def _deliver(
-        self, gate: InFlight, texts: dict[str, str], pictures: Pictures, item: Delivery
+        self,
+        gate: InFlight,
+        texts: dict[str, str],
+        keyboards: Mapping[str, InlineKeyboardMarkup],
+        pictures: Pictures,
+        item: Delivery,
     ) -> None:
         """Send one claimed delivery and write its outcome; its place in the gate frees only
         then, so the messages that may arrive twice after a crash are never more than the
@@ -359,7 +371,7 @@ class BroadcastWorker:
                 await self._settle(item, "cancelled", None)
                 return
             handed = time.perf_counter()
-            outcome = await self._send_one(texts, pictures, item)
+            outcome = await self._send_one(texts, keyboards, pictures, item)
             if outcome.trouble:
                 self._outage.begin(self.backoff, outcome.error or "")
             elif outcome.state == "sent":
@@ -379,8 +391,15 @@ class BroadcastWorker:
             self._before_send.pop(task, None)
             await gate.leave(round_trip)
 
-    async def _send_one(self, texts: dict[str, str], pictures: Pictures, item: Delivery) -> Outcome:
+    async def _send_one(
+        self,
+        texts: dict[str, str],
+        keyboards: Mapping[str, InlineKeyboardMarkup],
+        pictures: Pictures,
+        item: Delivery,
+    ) -> Outcome:
         text = texts.get(item.language) or next(iter(texts.values()))
+        keyboard = keyboards.get(item.language)
         try:
             picture = pictures.language_of(item.language)
             if picture is None:
@@ -388,6 +407,7 @@ class BroadcastWorker:
                     item.chat_id,
                     text,
                     parse_mode=ParseMode.HTML,
+                    reply_markup=keyboard,
                     allow_paid_broadcast=True if self.paid else None,
                     rate_limit_args=BROADCAST,  # its token was taken: the budget must not count it
                 )
@@ -399,6 +419,7 @@ class BroadcastWorker:
                         image,
                         caption=text,
                         parse_mode=ParseMode.HTML,
+                        reply_markup=keyboard,
                         allow_paid_broadcast=True if self.paid else None,
                         rate_limit_args=BROADCAST,
                     )

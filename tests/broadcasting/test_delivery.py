@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.broadcasting import publishing
 from bot.emulated import EmulatedBot
+from bot.news.buttons import Subscription
 from storage import outbox
 from tests.conftest import add_subscribers, finished, received, rows
 
@@ -208,3 +209,24 @@ async def test_claims_left_by_a_crash_are_sent_again_on_start(settings, example)
     assert received(second, users[0]) == []  # marked sent: never sent again
     assert len(received(second, users[1])) == 1  # the one window: sent (again)
     assert len(received(second, users[2])) == 1  # nobody skipped
+
+
+async def test_news_arrive_with_buttons_to_the_status_and_to_stop_them_in_each_language(running):
+    german, arabic = await add_subscribers(running, ["de", "ar"])
+    broadcast_id = await queue(running)
+    await finished(running, broadcast_id)
+    for user, language in ((german, "de"), (arabic, "ar")):
+        t = running.services.catalogs.translator(language)
+        message = running.fake.bot_messages(user)[-1]
+        labels = [b["text"] for row in message.reply_markup["inline_keyboard"] for b in row]
+        assert labels == [
+            t.bidi(t.gettext("📅 Status and news")),
+            t.bidi(t.gettext("🔕 Stop the news")),
+        ]
+        assert Subscription(False).pack() in [
+            b["callback_data"] for row in message.reply_markup["inline_keyboard"] for b in row
+        ]
+    # pressing "stop" ends the subscription, as the button under /status does
+    await running.press(german, Subscription(False))
+    assert rows(running.database_path, "SELECT active FROM subscriptions WHERE chat_id = ?",
+                (german,)) == [(0,)]  # fmt: skip
