@@ -147,7 +147,6 @@ class Lifecycle:
         retention = RetentionGuard(db, services.procedure, services.settings.secret or "")
         if services.settings.secret:
             await mark_earlier_voters(db, services.settings.secret)
-            await retention.announce()
 
         async def tick() -> None:
             await queue_reminder(services)

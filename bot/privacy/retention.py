@@ -46,6 +46,7 @@ class RetentionGuard:
         self.db, self.procedure, self.secret = db, procedure, secret
         self.started = time.monotonic()
         self.done = False
+        self.announced = False
         self._next_check = 0.0
 
     async def announce(self) -> None:
@@ -60,7 +61,11 @@ class RetentionGuard:
             )
 
     async def tick(self) -> None:
-        """Purge once, when it is due and the bot has run for the grace period."""
+        """Purge once, when it is due and the bot has run for the grace period. The first
+        tick announces it (a second after start: the demo has opened voting by then)."""
+        if not self.announced:
+            self.announced = True
+            await self.announce()
         now = time.monotonic()
         if self.done or now - self.started < GRACE_SECONDS or now < self._next_check:
             return
