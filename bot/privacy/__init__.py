@@ -20,8 +20,6 @@ from bot.privacy.buttons import (
     PrivacyNotice,
     Withdraw,
 )
-from bot.privacy.erasure import answer_delete, answer_withdraw, ask_delete, ask_withdraw
-from bot.privacy.mydata import send_mydata_file, show_mydata
 from bot.privacy.notice import privacy_entry, show_details, show_privacy
 from bot.procedure import Procedure
 
@@ -30,6 +28,11 @@ PRIVACY_ENTRY = MenuEntry(privacy_entry)
 
 def handlers(procedure: Procedure) -> list[ChatHandler]:
     """/privacy, /mydata, /delete and their buttons."""
+    # Imported here: they use voting's voter key, and voting's screens use this package's
+    # buttons; importing them with the package would make the two import each other.
+    from bot.privacy.erasure import answer_delete, answer_withdraw, ask_delete, ask_withdraw
+    from bot.privacy.mydata import send_mydata_file, show_mydata
+
     on = Presses(procedure)
     return [
         CommandHandler("privacy", show_privacy),
