@@ -22,6 +22,12 @@ from bot.results.outcome import FieldOutcome, GoalOutcome, Outcome
 PAGE_CHARACTERS = 3000  # a page of a field stays well inside Telegram's 4096
 
 
+def dot(t: Translator) -> str:
+    """The separator between two figures: " · ", but "، " in Persian, where the dot would
+    read as the Persian zero (۰)."""
+    return "، " if t.language == "fa" else " · "
+
+
 def fewer_than(t: Translator, outcome: Outcome, count: int | None = None) -> str:
     """How a hidden figure reads: "fewer than 5"; "not shown" for one hidden only because it
     would give a small one away (it is not below 5)."""
@@ -47,7 +53,7 @@ def _figure(t: Translator, outcome: Outcome, goal: GoalOutcome) -> str:
         figure = t.ngettext("%(count)d vote", "%(count)d votes", goal.voters)
     else:
         figure = t.ngettext("%(count)d point", "%(count)d points", goal.points)
-    share = " · " + t.percent(goal.online_share) if goal.online_share is not None else ""
+    share = dot(t) + t.percent(goal.online_share) if goal.online_share is not None else ""
     return t.gettext("online: %(figure)s", figure=figure + share)
 
 
@@ -55,7 +61,7 @@ def _workshop(t: Translator, outcome: Outcome, goal: GoalOutcome) -> str:
     per_source = ", ".join(
         f"{escape(source)} {t.number(points)}" for source, points in goal.workshop_points
     )
-    share = " · " + t.percent(goal.workshop_share) if goal.workshop_share is not None else ""
+    share = dot(t) + t.percent(goal.workshop_share) if goal.workshop_share is not None else ""
     return t.gettext("workshops: %(points)s", points=per_source + share)
 
 
@@ -74,7 +80,7 @@ def goal_lines(t: Translator, procedure: Procedure, outcome: Outcome, field: Fie
     """One sub-goal on staff's field page: rank, text, and every figure."""
     found = field.field.goal(goal.goal_id)
     text = escape(procedure.text(found.text, t.language)) if found else goal.goal_id
-    lines = [f"<b>{goal.rank}.</b> {text}", "    " + _figure(t, outcome, goal)]
+    lines = [f"<b>{t.number(goal.rank)}.</b> {text}", "    " + _figure(t, outcome, goal)]
     if outcome.merged and outcome.sources:
         lines.append("    " + _workshop(t, outcome, goal))
         lines.append("    <b>" + _merged(t, outcome, goal) + "</b>")
@@ -135,7 +141,7 @@ def _field_nav(procedure: Procedure, field: FieldOutcome, t: Translator) -> list
 
 def staff_overview(t: Translator, procedure: Procedure, outcome: Outcome) -> Screen:
     """Staff's first screen: participants, languages, the fields, charts and exports."""
-    languages = " · ".join(
+    languages = dot(t).join(
         native_name(language)
         + " "
         + (
@@ -255,7 +261,7 @@ def public_field(
             shown = fewer_than(t, outcome, goal.voters)
         else:
             shown = t.percent(score) if score is not None else "–"
-        lines.append(f"<b>{goal.rank}.</b> {text} – {shown}")
+        lines.append(f"<b>{t.number(goal.rank)}.</b> {text} – {shown}")
     rows = [
         _field_nav(procedure, field, t),
         [Button(t.gettext("📊 Chart"), FieldChart(field.field))],
@@ -272,7 +278,7 @@ def field_chart(
     merged = outcome.merged and bool(outcome.sources)
     for goal in field.goals:
         found = field.field.goal(goal.goal_id)
-        label = f"{goal.rank}. " + (
+        label = f"{t.number(goal.rank)}. " + (
             procedure.text(found.text, t.language) if found else goal.goal_id
         )
         score = goal.merged if merged else goal.online_share
@@ -282,7 +288,7 @@ def field_chart(
             value = (score or 0.0) * 100
             caption = t.percent(score or 0.0)
             if not merged:
-                caption = f"{t.number(outcome.online_figure(goal))} · {caption}"
+                caption = t.number(outcome.online_figure(goal)) + dot(t) + caption
             bars.append(Bar(label, value, caption))
     subtitle = t.gettext(
         "Answered: %(answered)s · %(date)s",
@@ -302,7 +308,8 @@ def overview_chart(t: Translator, procedure: Procedure, outcome: Outcome) -> Cha
             bars.append(Bar(title, 0.0, fewer_than(t, outcome)))
             continue
         share = field.answered / outcome.participants if outcome.participants else 0.0
-        bars.append(Bar(title, share * 100, f"{t.number(field.answered)} · {t.percent(share)}"))
+        caption = t.number(field.answered) + dot(t) + t.percent(share)
+        bars.append(Bar(title, share * 100, caption))
     subtitle = t.gettext(
         "Participants: %(count)s · %(date)s",
         count=count_text(t, outcome, outcome.participants),
