@@ -157,6 +157,12 @@ class Translator:
         )
         return self._digits(text)
 
+    @property
+    def separator(self) -> str:
+        """What stands between two figures: " · ", but "، " in Persian, where the dot would read
+        as the Persian zero (۰)."""
+        return "، " if self.language in NATIVE_DIGITS else " · "
+
     def bidi(self, text: str) -> str:
         """The text marked for right-to-left display where the language needs it."""
         return bidi(text, self.language)

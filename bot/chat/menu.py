@@ -31,12 +31,10 @@ class ToMenu(ButtonData, kind="menu"):
 
 @dataclass(frozen=True)
 class MenuEntry:
-    """One row of the main menu: its button in the reader's language; `offer`: shown only to
-    chats that do not get the news yet (the older, moving shape); `news`: the label for the
-    chat's news state (on/off), always shown; `ballot`: shown only once a ballot exists."""
+    """One row of the main menu: its button in the reader's language; `news`: the label for
+    the chat's news state (on/off), always shown; `ballot`: shown only once a ballot exists."""
 
     button: Callable[[Translator], Button]
-    offer: bool = False
     news: Callable[[Translator, bool], Button] | None = None
     ballot: bool = False
 
@@ -51,12 +49,10 @@ class Menu:
         self,
         t: Translator,
         *,
-        offer_subscription: bool = False,
         subscribed: bool | None = None,
         has_ballot: bool = False,
     ) -> list[list[Button]]:
-        """The menu's rows; `offer_subscription` adds the entries only offered to chats
-        without a subscription; `subscribed` labels the news row (None: not known, a neutral
+        """The menu's rows; `subscribed` labels the news row (None: not known, a neutral
         label); `has_ballot` adds the entries for residents with a ballot."""
         rows = []
         for entry in self.entries:
@@ -64,7 +60,7 @@ class Menu:
                 continue
             if entry.news is not None and subscribed is not None:
                 rows.append([entry.news(t, subscribed)])
-            elif not entry.offer or offer_subscription:
+            else:
                 rows.append([entry.button(t)])
         return rows
 

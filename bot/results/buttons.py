@@ -6,6 +6,7 @@ from typing import Self
 
 from bot.chat.buttons import ButtonData, number
 from bot.procedure import Field, Procedure
+from bot.voting.buttons import FieldButton
 
 EXPORT_FORMATS = ("csv", "json")
 MAX_PAGES = 20  # far more than a field's sub-goals ever fill
@@ -41,20 +42,8 @@ class OverviewChart(ButtonData, kind="reschart"):
 
 
 @dataclass(frozen=True)
-class FieldChart(ButtonData, kind="resfchart"):
+class FieldChart(FieldButton, kind="resfchart"):
     """One action field's chart as an image."""
-
-    field: Field
-
-    def args(self) -> tuple[str, ...]:
-        """The field's id."""
-        return (self.field.id,)
-
-    @classmethod
-    def parse(cls, args: tuple[str, ...], procedure: Procedure) -> Self | None:
-        """A field of the procedure."""
-        field = procedure.field(args[0])
-        return cls(field) if field is not None else None
 
 
 @dataclass(frozen=True)

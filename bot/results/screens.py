@@ -22,12 +22,6 @@ from bot.results.outcome import FieldOutcome, GoalOutcome, Outcome
 PAGE_CHARACTERS = 3000  # a page of a field stays well inside Telegram's 4096
 
 
-def dot(t: Translator) -> str:
-    """The separator between two figures: " · ", but "، " in Persian, where the dot would
-    read as the Persian zero (۰)."""
-    return "، " if t.language == "fa" else " · "
-
-
 def fewer_than(t: Translator, outcome: Outcome, count: int | None = None) -> str:
     """How a hidden figure reads: "fewer than 5"; "not shown" for one hidden only because it
     would give a small one away (it is not below 5)."""
@@ -53,7 +47,7 @@ def _figure(t: Translator, outcome: Outcome, goal: GoalOutcome) -> str:
         figure = t.ngettext("%(count)d vote", "%(count)d votes", goal.voters)
     else:
         figure = t.ngettext("%(count)d point", "%(count)d points", goal.points)
-    share = dot(t) + t.percent(goal.online_share) if goal.online_share is not None else ""
+    share = t.separator + t.percent(goal.online_share) if goal.online_share is not None else ""
     return t.gettext("online: %(figure)s", figure=figure + share)
 
 
@@ -61,7 +55,7 @@ def _workshop(t: Translator, outcome: Outcome, goal: GoalOutcome) -> str:
     per_source = ", ".join(
         f"{escape(source)} {t.number(points)}" for source, points in goal.workshop_points
     )
-    share = dot(t) + t.percent(goal.workshop_share) if goal.workshop_share is not None else ""
+    share = t.separator + t.percent(goal.workshop_share) if goal.workshop_share is not None else ""
     return t.gettext("workshops: %(points)s", points=per_source + share)
 
 
@@ -141,7 +135,7 @@ def _field_nav(procedure: Procedure, field: FieldOutcome, t: Translator) -> list
 
 def staff_overview(t: Translator, procedure: Procedure, outcome: Outcome) -> Screen:
     """Staff's first screen: participants, languages, the fields, charts and exports."""
-    languages = dot(t).join(
+    languages = t.separator.join(
         native_name(language)
         + " "
         + (
@@ -288,7 +282,7 @@ def field_chart(
             value = (score or 0.0) * 100
             caption = t.percent(score or 0.0)
             if not merged:
-                caption = t.number(outcome.online_figure(goal)) + dot(t) + caption
+                caption = t.number(outcome.online_figure(goal)) + t.separator + caption
             bars.append(Bar(label, value, caption))
     subtitle = t.gettext(
         "Answered: %(answered)s · %(date)s",
@@ -308,7 +302,7 @@ def overview_chart(t: Translator, procedure: Procedure, outcome: Outcome) -> Cha
             bars.append(Bar(title, 0.0, fewer_than(t, outcome)))
             continue
         share = field.answered / outcome.participants if outcome.participants else 0.0
-        caption = t.number(field.answered) + dot(t) + t.percent(share)
+        caption = t.number(field.answered) + t.separator + t.percent(share)
         bars.append(Bar(title, share * 100, caption))
     subtitle = t.gettext(
         "Participants: %(count)s · %(date)s",
