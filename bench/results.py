@@ -156,8 +156,8 @@ def build(path: Path, residents: int, procedure: Procedure) -> float:
     )
     for start in range(0, residents, 10_000):
         voters, rows, abstentions = [], [], []
-        for key, user in people[start : start + 10_000]:
-            voters.append((key, language_of(user)))
+        for key, _user in people[start : start + 10_000]:
+            voters.append((key,))
             for field_id, weighted in goals.items():
                 roll = rng.random()
                 if roll < ABSTAIN:
@@ -169,10 +169,12 @@ def build(path: Path, residents: int, procedure: Procedure) -> float:
         connection.execute("BEGIN")
         connection.executemany(
             "INSERT INTO participants (user_id, chat_id, language, created_at, updated_at, "
-            "consent_at) VALUES (?1, ?1, ?2, ?3, ?3, ?3)",
+            "consent_at, voted) VALUES (?1, ?1, ?2, ?3, ?3, ?3, 1)",
             [(user, language_of(user), stamp) for _, user in people[start : start + 10_000]],
         )
-        connection.executemany("INSERT INTO voters (voter_key, language) VALUES (?, ?)", voters)
+        # The voter's key alone (no language beside a ballot); participation per language
+        # counts the participants' "voted" mark.
+        connection.executemany("INSERT INTO voters (voter_key) VALUES (?)", voters)
         connection.executemany(
             "INSERT INTO ballots (voter_key, field_id, goal_id, weight) VALUES (?, ?, ?, ?)", rows
         )
@@ -232,8 +234,9 @@ def variant(source: Path, target: Path, *, triggers: bool, index: bool) -> float
     shutil.copyfile(source, target)
     connection = sqlite3.connect(target, isolation_level=None)
     if not triggers:
+        # Later migrations drop some of them: only the ones the file has.
         for name in trigger_names():
-            connection.execute(f"DROP TRIGGER {name}")
+            connection.execute(f"DROP TRIGGER IF EXISTS {name}")
     started = time.perf_counter()
     if index:
         connection.execute(COVERING)

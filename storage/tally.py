@@ -33,7 +33,7 @@ _COUNTERS = (
     "UNION ALL SELECT 'rank', field_id, '', rank_sum, rank_count FROM field_tally "
     "WHERE rank_count > 0 "
     "UNION ALL SELECT 'language', language, '', voters, 0 FROM language_tally WHERE voters > 0 "
-    "UNION ALL SELECT 'voters', '', '', COUNT(*), 0 FROM voters"
+    "UNION ALL SELECT 'voters', '', '', voters, 0 FROM voter_tally"
 )
 
 
