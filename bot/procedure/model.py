@@ -125,6 +125,9 @@ class Procedure:
     fields: tuple[Field, ...]
     source: Path
     results: Results = Results()
+    # One sentence that invites people to take part: the bot's short description in Telegram
+    # and the line under the title on posters; at most 120 characters.
+    invitation: Text | None = None
 
     def field(self, field_id: str) -> Field | None:
         """The action field with this id, or None."""

@@ -33,7 +33,7 @@ from bot.procedure.model import (
 _KEYS = {
     "": {"procedure", "privacy", "voting", "results", "phases", "fields"},
     "procedure": {"id", "example", "default_language", "languages", "timezone", "title",
-                  "description"},
+                  "description", "invitation"},
     "privacy": {"controller", "contact", "retention", "officer", "authority", "retention_until"},
     "voting": {"method", "top_n", "points", "rank_fields", "opens", "closes", "results_public",
                "results_url", "reminder_hours"},
@@ -64,6 +64,9 @@ def _length(text: str) -> int:
 
 
 MAX_SHORT = 30  # characters of a sub-goal's short label
+# The one-sentence invitation is the bot's short description in Telegram (at most 120
+# characters, Telegram's limit) and the line under the title on posters.
+MAX_INVITATION = 120
 
 
 class ProcedureError(ValueError):
@@ -494,6 +497,21 @@ class _Reader:
         self.unique([f.id for f in result], "fields")
         return tuple(result)
 
+    def read_invitation(self, proc: dict[str, Any]) -> Text | None:
+        """The optional one-sentence invitation; it must fit Telegram's short description."""
+        if "invitation" not in proc:
+            return None
+        invitation = self.text(proc, "invitation", "procedure")
+        for language, sentence in invitation.items():
+            if len(sentence) > MAX_INVITATION:
+                self.problem(
+                    f"procedure.invitation.{language}",
+                    f"{len(sentence)} characters; it is the bot's short description in "
+                    f"Telegram, which shows at most {MAX_INVITATION}: shorten it by "
+                    f"{len(sentence) - MAX_INVITATION}",
+                )
+        return invitation
+
     def read(self, path: Path) -> Procedure:
         self.table(self.data, "", "")
         proc = self.table(self.data.get("procedure", {}), "procedure", "procedure")
@@ -505,6 +523,7 @@ class _Reader:
         title = self.text(proc, "title", "procedure")
         description = self.text(proc, "description", "procedure")
         self.check_greeting(title, description)
+        invitation = self.read_invitation(proc)
         privacy = self.read_privacy()
         voting = self.read_voting()
         phases = self.read_phases()
@@ -520,6 +539,7 @@ class _Reader:
             timezone=self.timezone,
             title=title,
             description=description,
+            invitation=invitation,
             privacy=privacy,
             voting=voting,
             phases=phases,
