@@ -158,22 +158,45 @@ def _split(data: object) -> tuple[str, ...] | None:
 
 
 @dataclass(frozen=True)
+class Link:
+    """What a link button opens: a web or t.me address (Telegram opens it; the bot is not
+    asked, so there is nothing to decode)."""
+
+    url: str
+
+
+@dataclass(frozen=True)
 class Button:
-    """A button as a screen holds it: its label and what it asks for."""
+    """A button as a screen holds it: its label and what it asks for (or the link it opens)."""
 
     label: str
-    data: ButtonData
+    data: ButtonData | Link
 
 
 def markup(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup:
     """An inline keyboard; every button's callback data is packed and checked here."""
-    return _markup(tuple(tuple((b.label, b.data.pack()) for b in row) for row in rows))
+    return _markup(tuple(tuple(_packed(b) for b in row) for row in rows))
+
+
+def _packed(button: Button) -> tuple[str, bool, str]:
+    # (label, is a link, callback data or address)
+    if isinstance(button.data, Link):
+        return button.label, True, button.data.url
+    return button.label, False, button.data.pack()
 
 
 @lru_cache(maxsize=4096)
-def _markup(rows: tuple[tuple[tuple[str, str], ...], ...]) -> InlineKeyboardMarkup:
+def _markup(rows: tuple[tuple[tuple[str, bool, str], ...], ...]) -> InlineKeyboardMarkup:
     # Many residents see the same keyboards (same language, field and choices); the markup
     # objects are immutable, so they are built once.
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
+        [
+            [
+                InlineKeyboardButton(label, url=value)
+                if link
+                else InlineKeyboardButton(label, callback_data=value)
+                for label, link, value in row
+            ]
+            for row in rows
+        ]
     )

@@ -5,11 +5,10 @@ from urllib.parse import quote
 
 from telegram import Update
 
-from bot.chat.buttons import Button
+from bot.chat.buttons import Button, Link
 from bot.chat.context import ChatContext
 from bot.chat.menu import back_to_menu, offers_subscription
 from bot.chat.screens import Screen, show
-from bot.chat.text import escape
 from bot.i18n import Translator
 from bot.news.buttons import Subscription
 from bot.procedure import Procedure
@@ -39,18 +38,16 @@ def end_screen(t: Translator, procedure: Procedure, ballot: Ballot, current: Win
     missing = missing_line(t, procedure, ballot)
     if missing:
         lines += ["", missing]
-    if username:
-        # A link in the text: the shell's buttons carry callback data only.
-        link = '<a href="{}">{}</a>'.format(
-            escape(share_url(username)), t.gettext("Share this bot with your neighbours")
-        )
-        lines += ["", "📣 " + link]
     rows = [
         [Button(t.gettext("🧾 My ballot"), MyBallot())],
         [Button(t.gettext("📋 All action fields"), Vote())],
     ]
     if offer_news:
         rows.append([Button(t.gettext("🔔 Get the news"), Subscription(True))])
+    if username:
+        # Telegram's own share sheet: the resident picks a chat, nothing reaches the bot.
+        label = "📣 " + t.gettext("Share this bot with your neighbours")
+        rows.append([Button(label, Link(share_url(username)))])
     rows.append(back_to_menu(t))
     return Screen("\n".join(lines), rows)
 
