@@ -1,6 +1,7 @@
 """The bot's own bookkeeping, one value per key (table bot_state): the profile texts last set
-in Telegram, the webhook's secret, when the last update was handled. Not staff settings: no
-audit entry, and nothing personal is stored here."""
+in Telegram, the webhook's secret, when the last update was handled, staff's news drafts
+not yet published. Not staff settings: no audit entry (publishing a draft is audited), and
+nothing about residents is stored here."""
 
 from storage.db import Database
 from storage.participants import now

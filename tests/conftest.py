@@ -131,6 +131,17 @@ async def agree(bot: EmulatedBot, user: int = RESIDENT, language: str = "en") ->
     await bot.press(user, Consent(True))
 
 
+async def publish_news(bot: EmulatedBot, command: str, staff: int = STAFF) -> int:
+    """Staff write `/news …` and press "Publish" under the preview; returns the press's
+    update id."""
+    await bot.send(staff, command)
+    publish = [
+        d for d in data(last(bot, staff)) if d.startswith("v1:newsdraft:") and d.endswith(":yes")
+    ]
+    assert len(publish) == 1, last(bot, staff).plain_text
+    return await bot.press(staff, publish[0])
+
+
 async def staff_sends(bot: EmulatedBot, command: str) -> str:
     """A staff member types a command in their chat; what the bot answers."""
     bot.fake.add_user(STAFF, language_code="en")

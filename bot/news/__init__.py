@@ -10,7 +10,8 @@ from telegram.ext import ChatMemberHandler, CommandHandler
 from bot.chat.context import ChatHandler
 from bot.chat.menu import MenuEntry
 from bot.chat.presses import Presses
-from bot.news.buttons import OlderNews, Reminder, Status, Subscription
+from bot.news.buttons import NewsDraft, OlderNews, Reminder, Status, Subscription
+from bot.news.drafts import draft_pressed
 from bot.news.staff_news import news_command
 from bot.news.staff_phase import phase_command
 from bot.news.status import show_older_news, show_status, status_entry
@@ -41,4 +42,5 @@ def handlers(procedure: Procedure) -> list[ChatHandler]:
         on(OlderNews, show_older_news),
         on(Subscription, subscription_pressed),
         on(Reminder, reminder_pressed),
+        on(NewsDraft, draft_pressed),
     ]

@@ -41,3 +41,25 @@ class Subscription(Switch, kind="subscribe"):
 @dataclass(frozen=True)
 class Reminder(Switch, kind="reminder"):
     """Remind me once before voting closes (on), or do not (off)."""
+
+
+@dataclass(frozen=True)
+class NewsDraft(ButtonData, kind="newsdraft"):
+    """Staff's answer to the preview of a news item: publish it, or not. It carries the draft
+    it belongs to (the number of the staff message that wrote it), so a second press or a
+    redelivered update publishes nothing new."""
+
+    draft: int
+    publish: bool
+
+    def args(self) -> tuple[str, ...]:
+        """The draft's number and yes or no."""
+        return (str(self.draft), "yes" if self.publish else "no")
+
+    @classmethod
+    def parse(cls, args: tuple[str, ...], procedure: Procedure) -> Self | None:
+        """A draft number and yes or no."""
+        draft = number(args[0])
+        if draft is None or args[1] not in ("yes", "no"):
+            return None
+        return cls(draft, args[1] == "yes")

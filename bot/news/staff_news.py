@@ -5,32 +5,29 @@
     /news withdraw <number>            take a published item out of /status (audited)
 
 A line that does not start with an offered language code continues the text before it.
+The item is first shown as a preview with "Publish" and "Cancel" (bot/news/drafts.py).
 Publishing only stores the item (residents see it under /status); sending it to subscribers
 is a broadcast. What staff typed is stored as plain text, escaped for Telegram HTML. A message
-delivered twice (Telegram redelivers after a crash) publishes one item.
+or a press delivered twice (Telegram redelivers after a crash) publishes one item.
 """
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from telegram import Update
 
 from bot.chat.context import ChatContext
-from bot.chat.screens import send_text
+from bot.chat.screens import send_text, show
 from bot.chat.staff import actor, is_staff
 from bot.chat.text import escape
 from bot.chat.updates import note_saved
 from bot.i18n import Translator, native_name
-from bot.news.items import news_text
-from storage import news
+from bot.news.drafts import Draft, keep, preview_screen
 from storage.db import Database
 from storage.news import NewsText
 from storage.participants import now
 
 MAX_TITLE, MAX_BODY = 120, 800  # characters per language; /status shows three items at once
-# An item with the same texts by the same author published this long before the message was
-# written is taken for this one (the clocks of Telegram and the server may differ a little).
-SAME_NEWS_WITHIN = timedelta(minutes=10)
 _LANGUAGE_LINE = re.compile(r"^\s*([a-z]{2})\s*:\s?(.*)$")
 
 
@@ -157,22 +154,9 @@ async def news_command(update: Update, context: ChatContext) -> None:
     if isinstance(parsed, str):
         await send_text(update, context, parsed + "\n\n" + usage(t, default))
         return
-    # The same message delivered again (after a crash), or the same texts sent twice in a
-    # short while, publish one item; staff get the same answer either way.
+    # The draft is numbered by this message: delivered again, it makes the same draft.
     written_at = message.date if message is not None else datetime.now(UTC)
-    news_id, _ = await news.publish_once(
-        context.db, actor(update), parsed, since=written_at - SAME_NEWS_WITHIN
-    )
-    note_saved()
-    item = await news.get(context.db, news_id)
-    languages = ", ".join(native_name(code) for code in sorted(parsed))
-    lines = [
-        t.gettext(
-            "Published as news item %(number)d in: %(languages)s. Residents see it under /status.",
-            number=news_id,
-            languages=languages,
-        )
-    ]
-    if item is not None:
-        lines.append(news_text(t, procedure, item))
-    await send_text(update, context, "\n\n".join(lines))
+    number = message.message_id if message is not None else 0
+    draft = Draft(number, written_at, parsed)
+    await keep(context, actor(update), draft)
+    await show(update, context, preview_screen(t, procedure, draft), edit=False)

@@ -17,8 +17,10 @@ from tests.conftest import (
     STAFF,
     agree,
     alert,
+    data,
     last,
     open_window,
+    publish_news,
     raw,
     received,
     rows,
@@ -68,17 +70,22 @@ async def test_a_batch_that_ends_with_an_unreadable_update_is_confirmed_whole(ru
 
 async def test_a_news_item_delivered_twice_is_published_once(running):
     running.fake.add_user(STAFF, language_code="en")
-    news = await running.send(STAFF, "/news Street festival | On Saturday in the park.")
+    command = "/news Street festival | On Saturday in the park."
+    news = await running.send(STAFF, command)
     answers = len(received(running, STAFF))
     await running.redeliver(news, restarted=False)  # the same process gets it again: skipped
     assert len(received(running, STAFF)) == answers
-    await running.redeliver(news)  # a restarted process, which never saw it: published already
+    await running.redeliver(news)  # a restarted process, which never saw it: the same preview
+    assert rows(running.database_path, "SELECT COUNT(*) FROM news") == [(0,)]
+    press = await publish_news(running, command)
+    await running.redeliver(press, restarted=False)
+    await running.redeliver(press)  # the press again, after a crash: published already
     assert rows(running.database_path, "SELECT COUNT(*) FROM news") == [(1,)]
     audit = "SELECT COUNT(*) FROM audit_log WHERE action = 'news.publish'"
     assert rows(running.database_path, audit) == [(1,)]
-    assert "news item 1 " in received(running, STAFF)[-1]
-    # Another text is another news item, and so is the same text written later on purpose.
-    await running.send(STAFF, "/news Street festival | Moved to Sunday.")
+    assert "news item 1 " in last(running, STAFF).plain_text
+    # Another text is another news item.
+    await publish_news(running, "/news Street festival | Moved to Sunday.")
     assert rows(running.database_path, "SELECT COUNT(*) FROM news") == [(2,)]
 
 
@@ -254,8 +261,9 @@ async def test_when_both_edits_after_a_vote_time_out_the_resident_hears_it_was_s
 async def test_when_the_answer_is_lost_after_a_change_staff_hear_it_was_saved(running):
     running.fake.add_user(STAFF, language_code="en")
     await running.send(STAFF, "/start")
-    running.fake.inject_timeout("sendMessage", times=1, chat_id=STAFF)
     await running.send(STAFF, "/news Street festival | On Saturday in the park.")
+    running.fake.inject_timeout("editMessageText", times=2)
+    await running.press(STAFF, [d for d in data(last(running, STAFF)) if d.endswith(":yes")][0])
     assert rows(running.database_path, "SELECT COUNT(*) FROM news") == [(1,)]
     answer = received(running, STAFF)[-1]
     assert "Your change was saved." in answer

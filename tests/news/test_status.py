@@ -12,7 +12,16 @@ from bot.i18n import RLM
 from bot.news.buttons import OlderNews, Status
 from storage import news
 from storage.news import NewsText
-from tests.conftest import RESIDENT, STAFF, alerts, buttons, last, rows, staff_sends
+from tests.conftest import (
+    RESIDENT,
+    STAFF,
+    alerts,
+    buttons,
+    last,
+    publish_news,
+    rows,
+    staff_sends,
+)
 
 
 async def publish(bot, count, translated=True):
@@ -20,7 +29,7 @@ async def publish(bot, count, translated=True):
     bot.fake.add_user(STAFF, language_code="en")
     for n in range(1, count + 1):
         english = f"\nen: Title {n} | Body {n}" if translated else ""
-        await bot.send(STAFF, f"/news Titel {n} | Text {n}{english}")
+        await publish_news(bot, f"/news Titel {n} | Text {n}{english}")
 
 
 async def test_the_menu_leads_to_the_timeline_with_marks_and_the_current_phase(running, example):
@@ -207,8 +216,8 @@ async def test_wrong_news_get_a_clear_answer_and_nothing_is_published(running, c
 
 async def test_published_news_are_stored_escaped_with_translations_and_audited(running):
     running.fake.add_user(STAFF, language_code="en")
-    await running.send(
-        STAFF, "/news Neu: <Termin> | Erste Zeile\nzweite & letzte\ntr: Yeni | Metin"
+    await publish_news(
+        running, "/news Neu: <Termin> | Erste Zeile\nzweite & letzte\ntr: Yeni | Metin"
     )
     reply = last(running, STAFF).plain_text
     assert "Published as news item 1 in: Deutsch, Türkçe" in reply
@@ -254,7 +263,7 @@ async def test_phase_changes_and_news_survive_a_restart(settings, example):
         first.fake.add_user(STAFF, language_code="en")
         await first.send(STAFF, "/phase set online")
         await first.send(STAFF, "/phase postpone akmigration Pandemie")
-        await first.send(STAFF, "/news Titel | Text")
+        await publish_news(first, "/news Titel | Text")
     second = EmulatedBot(settings, example)
     async with second:
         second.fake.add_user(RESIDENT, language_code="de")
