@@ -101,6 +101,13 @@ def received(bot: EmulatedBot, user: int) -> list[str]:
     return [m.plain_text or "" for m in bot.fake.bot_messages(user)]
 
 
+def without_heading(text: str) -> str:
+    """A news broadcast as a subscriber reads it, without its title ("📰 News: …")."""
+    heading, _, body = text.partition("\n\n")
+    assert heading.lstrip("\u200f").startswith("📰 "), text
+    return body
+
+
 def raw(kind: str, *args: str) -> str:
     """Callback data written by hand, as a modified client could send it (no validation)."""
     return ":".join((VERSION, kind, *args))

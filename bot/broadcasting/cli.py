@@ -20,7 +20,6 @@ from bot.broadcasting.texts import (
     is_blank,
     markdown_to_html,
     over_the_limit,
-    texts_for_all,
     too_long,
 )
 from bot.chat.text import MAX_MESSAGE
@@ -114,7 +113,7 @@ def broadcast_command(settings: Settings, args: argparse.Namespace) -> int:
     languages, phase, at = _options(args, procedure)
     check_version(settings.database)
     catalogs = Catalogs.load(locales_dir(), procedure.languages, procedure.timezone)
-    every = texts_for_all(catalogs, procedure.languages, procedure.default_language, texts)
+    every = publishing.messages_for(catalogs, procedure, "phase" if phase else "news", texts)
     sizes = asyncio.run(_audience(settings, procedure, languages))
     _check_lengths(every, set(languages or procedure.languages) | set(sizes), procedure)
     for language, count in sorted(sizes.items()):

@@ -13,7 +13,8 @@ from telegram import Update
 from telegram.ext import ConversationHandler
 
 from bot.broadcasting.buttons import Compose, ComposeLanguage, ComposePhase, Step
-from bot.broadcasting.texts import over_the_limit, texts_for_all
+from bot.broadcasting.publishing import messages_for
+from bot.broadcasting.texts import over_the_limit
 from bot.chat.buttons import Button
 from bot.chat.context import ChatContext
 from bot.chat.screens import Screen, show
@@ -195,9 +196,7 @@ async def preview(update: Update, context: ChatContext) -> int:
     language the audience may have is measured, also one without recipients yet (the audience
     is fixed at Send) and one the procedure no longer offers but subscribers still read."""
     t, draft, procedure = context.t, draft_of(context), context.procedure
-    messages = texts_for_all(
-        context.services.catalogs, procedure.languages, procedure.default_language, draft.texts
-    )
+    messages = messages_for(context.services.catalogs, procedure, draft.kind, draft.texts)
     sizes = await outbox.audience_sizes(context.db, procedure.default_language, draft.languages)
     lengths = over_the_limit(messages, set(draft.languages or procedure.languages) | set(sizes))
     if lengths:

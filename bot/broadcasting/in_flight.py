@@ -131,7 +131,7 @@ class Outage:
             await asyncio.sleep(max(0.0, until - clock()))
             if await self._probe():
                 break
-        log.warning(
+        log.info(
             "Telegram answers again after %.0f s: broadcasts continue",
             time.time() - (self.since or time.time()),
         )

@@ -5,15 +5,16 @@ worker starts sending, a news item goes into the /status archive and a phase cha
 current phase (so a scheduled one takes effect at its time, not when it was written).
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from telegram import InlineKeyboardMarkup
 
-from bot.broadcasting.texts import texts_for_all
+from bot.broadcasting.texts import Messages, texts_for_all
 from bot.broadcasting.worker import Keyboards, OnStart, Render
 from bot.chat.buttons import Button, markup
-from bot.i18n import Catalogs
+from bot.chat.text import escape
+from bot.i18n import Catalogs, Translator
 from bot.news import timeline
 from bot.news.buttons import Status, Subscription
 from bot.procedure import Procedure
@@ -49,11 +50,40 @@ async def queue(
     return broadcast_id
 
 
+def news_heading(procedure: Procedure) -> Callable[[Translator], str]:
+    """The title over news and phase changes, so that a subscriber sees at once who writes
+    and what about: "📰 News: <the procedure's title>" in the reader's language."""
+
+    def heading(t: Translator) -> str:
+        title = escape(procedure.text(procedure.title, t.language))
+        return "<b>{}</b>".format(t.gettext("📰 News: %(title)s", title=title))
+
+    return heading
+
+
+def messages_for(
+    catalogs: Catalogs,
+    procedure: Procedure,
+    kind: str,
+    written: dict[str, str],
+    *,
+    caption: bool = False,
+) -> Messages:
+    """The message per language as subscribers get it: news and phase changes under their
+    title (not a picture's caption, which has its own heading and only 1024 characters).
+    The chat's and the command line's previews and length checks use this too, so the title
+    counts in the length."""
+    heading = news_heading(procedure) if kind in ("news", "phase") and not caption else None
+    return texts_for_all(
+        catalogs, procedure.languages, procedure.default_language, written, heading
+    )
+
+
 def renderer(catalogs: Catalogs, procedure: Procedure) -> Render:
     """The function the worker uses to turn written texts into one message per language."""
 
-    def render(written: dict[str, str]) -> dict[str, str]:
-        return texts_for_all(catalogs, procedure.languages, procedure.default_language, written)
+    def render(kind: str, written: dict[str, str], caption: bool) -> dict[str, str]:
+        return messages_for(catalogs, procedure, kind, written, caption=caption)
 
     return render
 

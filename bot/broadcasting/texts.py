@@ -9,13 +9,13 @@ escaped in text and attribute values, and a code block's language given as
 
 import html
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from telegram import MessageEntity
 
 from bot.chat.text import MAX_MESSAGE, escape, plain, visible_length
-from bot.i18n import Catalogs
+from bot.i18n import Catalogs, Translator
 
 INVISIBLE = "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff"
 
@@ -50,21 +50,26 @@ class Messages(dict[str, str]):
 
 
 def texts_for_all(
-    catalogs: Catalogs, languages: tuple[str, ...], default: str, written: dict[str, str]
+    catalogs: Catalogs,
+    languages: tuple[str, ...],
+    default: str,
+    written: dict[str, str],
+    heading: Callable[[Translator], str] | None = None,
 ) -> Messages:
     """The message per language: the translation staff wrote, or the default-language text
-    with a one-line note in the reader's language."""
+    with a one-line note in the reader's language; under the `heading` in the reader's
+    language when there is one (it counts in the message's length like the rest)."""
 
-    def with_note(language: str) -> str:
+    def message(language: str, translated: bool) -> str:
         t = catalogs.translator(language)
+        parts = [t.bidi(heading(t))] if heading is not None else []
+        if translated:
+            return "\n\n".join([*parts, written[language]])
         note = t.gettext("(This news is not yet available in your language.)")
-        return t.bidi(f"<i>{escape(note)}</i>") + "\n\n" + written[default]
+        return "\n\n".join([*parts, t.bidi(f"<i>{escape(note)}</i>"), written[default]])
 
-    offered = {
-        language: written[language] if language in written else with_note(language)
-        for language in languages
-    }
-    return Messages(offered, with_note(default))
+    offered = {language: message(language, language in written) for language in languages}
+    return Messages(offered, message(default, False))
 
 
 def over_the_limit(messages: Mapping[str, str], languages: Iterable[str]) -> dict[str, int]:

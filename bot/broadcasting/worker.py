@@ -92,7 +92,8 @@ class Progress(Protocol):
     ) -> None: ...
 
 
-Render = Callable[[dict[str, str]], dict[str, str]]
+# (kind, written texts, sent as a picture's caption) -> the message per language
+Render = Callable[[str, dict[str, str], bool], dict[str, str]]
 # The buttons under each language's message of a broadcast of this kind (none: no buttons).
 Keyboards = Callable[[str], Mapping[str, InlineKeyboardMarkup]]
 OnStart = Callable[[Broadcast, dict[str, str]], Awaitable[None]]
@@ -155,7 +156,7 @@ class BroadcastWorker:
         self._progress = progress  # staff's progress message
         self._tick = tick  # called every round, e.g. to queue the voting reminder
         # The texts staff wrote -> the message for every language (notes for untranslated).
-        self._render = render or (lambda written: written)
+        self._render = render or (lambda kind, written, caption: written)
         self._keyboards = keyboards
         self._on_start = on_start  # news into the archive, a phase change: when sending starts
         self._wake = asyncio.Event()
@@ -222,9 +223,9 @@ class BroadcastWorker:
             # A resend to the uncertain recipients archives nothing and changes no phase again.
             if self._on_start is not None and broadcast.resend_of is None:
                 await self._on_start(broadcast, written)
-        texts = self._render(written)
-        keyboards = self._keyboards(broadcast.kind) if self._keyboards else {}
         pictures = await Pictures.load(self.db, broadcast.id)
+        texts = self._render(broadcast.kind, written, bool(pictures))
+        keyboards = self._keyboards(broadcast.kind) if self._keyboards else {}
         gate = InFlight(self.budget.rate)
         clock = asyncio.get_running_loop().time
         sent_before = (await outbox.counts(self.db, broadcast.id))["sent"]  # after a restart
@@ -504,7 +505,7 @@ class BroadcastWorker:
                 await asyncio.sleep(wait)
                 continue
             if step:
-                log.warning("the database took %s after %d tries: broadcasts continue", what, step)
+                log.info("the database took %s after %d tries: broadcasts continue", what, step)
             return result
 
 
