@@ -24,12 +24,29 @@ log = logging.getLogger(__name__)
 EDIT_AGAIN_AFTER = 0.2  # seconds before an edit whose answer was lost is sent once more
 
 
+SHOWN = "chat.shown"  # user_data: the tag of the screen the reader was shown last
+
+
 @dataclass(frozen=True)
 class Screen:
-    """What to show: HTML text and rows of buttons."""
+    """What to show: HTML text, rows of buttons, and a tag for a screen that answers typed
+    text as well as buttons (e.g. a field's sub-goals answer a typed "1.2")."""
 
     text: str
     rows: Sequence[Sequence[Button]] = field(default_factory=tuple)
+    tag: str | None = None
+
+
+def shown_last(context: ChatContext) -> str | None:
+    """The tag of the screen this reader was shown last (None: untagged, or nothing yet). Any
+    other screen or reply replaces it, so typed text never answers a screen that is gone."""
+    found = context.user_data.get(SHOWN) if context.user_data is not None else None
+    return found if isinstance(found, str) else None
+
+
+def _remember(context: ChatContext, tag: str | None) -> None:
+    if context.user_data is not None:
+        context.user_data[SHOWN] = tag
 
 
 def _marked(screen: Screen, t: Translator) -> tuple[str, Sequence[Sequence[Button]]]:
@@ -73,6 +90,7 @@ async def show(
     When a button press is answered by an edit, the (empty) callback answer goes out at the
     same time as the edit: one round trip to Telegram instead of two.
     """
+    _remember(context, screen.tag)
     text, rows = _marked(screen, context.t)
     keyboard = markup(rows) if rows else None
     query = update.callback_query
@@ -107,6 +125,7 @@ async def show(
 
 async def send_text(update: Update, context: ChatContext, text: str) -> None:
     """A plain reply without buttons (staff commands), marked for right-to-left languages."""
+    _remember(context, None)
     chat = update.effective_chat
     if chat is not None:
         await chat.send_message(context.t.bidi(text))

@@ -7,13 +7,14 @@ the window and consent before anything is stored. Refusals are a short alert; no
 """
 
 import re
+from dataclasses import replace
 from datetime import datetime
 
 from telegram import Update
 
 from bot.chat.buttons import Button
 from bot.chat.context import ChatContext
-from bot.chat.screens import Screen, show
+from bot.chat.screens import Screen, show, shown_last
 from bot.chat.text import escape
 from bot.i18n import Translator
 from bot.procedure import Field, Goal, Procedure
@@ -27,7 +28,7 @@ from bot.voting.buttons import (
     Vote,
 )
 from bot.voting.entry import WANTED_FIELD, open_until, open_voting
-from bot.voting.voter import CURRENT_FIELD, count_in, key_of, memory, refusal
+from bot.voting.voter import count_in, key_of, memory, refusal
 from bot.voting.window import window
 from storage import ballots
 from storage.ballots import Ballot, Outcome
@@ -125,6 +126,11 @@ def ballot_screen(
     return Screen("\n".join(lines), rows)
 
 
+def field_tag(field: Field) -> str:
+    """The tag of a field's screen: typed numbers choose in it while it is the last shown."""
+    return f"voting.field:{field.id}"
+
+
 async def show_ballot(
     update: Update,
     context: ChatContext,
@@ -133,14 +139,13 @@ async def show_ballot(
     note: str = "",
     undo: bool = False,
 ) -> None:
-    """Show one field's choices and remember it as the field the resident is in (typed
-    numbers choose in it)."""
+    """Show one field's choices; while it is the screen shown last, typed numbers choose in
+    it."""
     current = await window(context.db, context.procedure)
-    memory(context)[CURRENT_FIELD] = field.id
     screen = ballot_screen(
         context.t, context.procedure, field, ballot, current.closes, note=note, undo=undo
     )
-    await show(update, context, screen)
+    await show(update, context, replace(screen, tag=field_tag(field)))
 
 
 async def open_field(update: Update, context: ChatContext) -> None:
@@ -260,8 +265,8 @@ async def typed_goal(update: Update, context: ChatContext) -> None:
     from bot.chat.fallback import free_text
 
     message, procedure, t = update.effective_message, context.procedure, context.t
-    remembered = memory(context).get(CURRENT_FIELD)
-    field = procedure.field(remembered) if isinstance(remembered, str) else None
+    shown = shown_last(context) or ""
+    field = next((f for f in procedure.fields if field_tag(f) == shown), None)
     found = TYPED.match(message.text or "") if message is not None else None
     if field is None or found is None:
         await free_text(update, context)

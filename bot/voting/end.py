@@ -14,7 +14,6 @@ from bot.news.buttons import Subscription
 from bot.procedure import Procedure
 from bot.voting.buttons import MyBallot, Vote
 from bot.voting.entry import missing_line
-from bot.voting.voter import leave_field
 from bot.voting.window import Window, window
 from storage.ballots import Ballot
 
@@ -54,7 +53,6 @@ def end_screen(t: Translator, procedure: Procedure, ballot: Ballot, current: Win
 
 async def show_end(update: Update, context: ChatContext, ballot: Ballot) -> None:
     """Show the end of the ballot."""
-    leave_field(context)
     current = await window(context.db, context.procedure)
     offer = await offers_subscription(update, context.db)
     username = context.bot.username

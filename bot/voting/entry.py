@@ -15,7 +15,7 @@ from bot.i18n import Translator
 from bot.procedure import Procedure
 from bot.voting.buttons import Consent, FieldBallot, MyBallot, Ranking, Vote
 from bot.voting.myballot import show_closed
-from bot.voting.voter import key_of, leave_field, memory
+from bot.voting.voter import key_of, memory
 from bot.voting.window import WindowState, window
 from storage import ballots, participants
 from storage.ballots import Ballot
@@ -129,7 +129,6 @@ def vote_entry(t: Translator) -> Button:
 async def open_voting(update: Update, context: ChatContext) -> None:
     """ "Set your priorities": the window's state, consent, or the fields with progress."""
     t, procedure = context.t, context.procedure
-    leave_field(context)
     current = await window(context.db, procedure)
     state = current.state()
     if state is WindowState.BEFORE:

@@ -12,7 +12,7 @@ from bot.i18n import Translator
 from bot.privacy.buttons import AskWithdraw
 from bot.procedure import Procedure
 from bot.voting.buttons import FieldBallot, MyBallot, Vote
-from bot.voting.voter import key_of, leave_field
+from bot.voting.voter import key_of
 from bot.voting.window import Window, WindowState, window
 from storage import ballots
 from storage.ballots import Ballot
@@ -105,7 +105,6 @@ def my_ballot_entry(t: Translator) -> Button:
 
 async def show_my_ballot(update: Update, context: ChatContext) -> None:
     """/myballot and the "My ballot" button."""
-    leave_field(context)
     current = await window(context.db, context.procedure)
     if current.state() is WindowState.CLOSED:
         await show_closed(update, context, current)

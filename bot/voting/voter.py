@@ -51,11 +51,3 @@ def memory(context: ChatContext) -> dict[Any, Any]:
     """This resident's memory between updates (in the process: lost on a restart)."""
     data = context.user_data
     return data if data is not None else {}
-
-
-CURRENT_FIELD = "voting.field"  # memory: the field screen shown last (typed numbers go there)
-
-
-def leave_field(context: ChatContext) -> None:
-    """Another screen replaced the field screen: typed numbers no longer choose there."""
-    memory(context).pop(CURRENT_FIELD, None)

@@ -67,10 +67,7 @@ async def has_ballot(update: Update, context: ChatContext) -> bool:
 
 async def menu_rows(update: Update, context: ChatContext) -> list[list[Button]]:
     """The main menu for this chat: the news row says on or off, "My ballot" once a ballot
-    exists. The menu replaces any field screen: typed numbers no longer choose there."""
-    from bot.voting.voter import leave_field  # voting's package imports the welcome (a cycle)
-
-    leave_field(context)
+    exists."""
     subscribed = not await offers_subscription(update, context.db)
     return context.services.menu.rows(
         context.t, subscribed=subscribed, has_ballot=await has_ballot(update, context)

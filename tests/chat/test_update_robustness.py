@@ -263,7 +263,7 @@ async def test_when_the_answer_is_lost_after_a_change_staff_hear_it_was_saved(ru
     await running.send(STAFF, "/start")
     await running.send(STAFF, "/news Street festival | On Saturday in the park.")
     running.fake.inject_timeout("editMessageText", times=2)
-    await running.press(STAFF, [d for d in data(last(running, STAFF)) if d.endswith(":yes")][0])
+    await running.press(STAFF, next(d for d in data(last(running, STAFF)) if d.endswith(":yes")))
     assert rows(running.database_path, "SELECT COUNT(*) FROM news") == [(1,)]
     answer = received(running, STAFF)[-1]
     assert "Your change was saved." in answer

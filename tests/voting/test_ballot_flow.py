@@ -92,6 +92,14 @@ async def test_typed_numbers_choose_in_the_field_or_stay_with_a_hint(voting, exa
     await voting.send(RESIDENT, "1.2")
     assert "buttons" in last(voting).plain_text
     assert len(rows(voting.database_path, "SELECT * FROM ballots")) == 1
+    # Any other feature's screen replaces the field screen too (here /status, then /privacy).
+    for elsewhere in ("/status", "/privacy"):
+        await voting.press(RESIDENT, Vote())
+        await voting.press(RESIDENT, FieldBallot(field))
+        await voting.send(RESIDENT, elsewhere)
+        await voting.send(RESIDENT, "2")
+        assert "buttons" in last(voting).plain_text
+        assert len(rows(voting.database_path, "SELECT * FROM ballots")) == 1
 
 
 async def test_no_preference_says_what_it_removed_and_can_be_undone(voting, example):
