@@ -1,5 +1,5 @@
 """The command line: `participation-bot run | demo | check | broadcast | results |
-import-workshop | purge` (also `python -m bot`)."""
+import-workshop | purge | poster | backup` (also `python -m bot`)."""
 
 import argparse
 import logging
@@ -12,9 +12,16 @@ from bot.broadcasting.cli import add_arguments as add_broadcast_arguments
 from bot.broadcasting.cli import broadcast_command
 from bot.config import SETTINGS, ConfigError, Settings, load_settings
 from bot.i18n import CatalogError
+from bot.operations.backup import add_arguments as add_backup_arguments
+from bot.operations.backup import backup_command
+from bot.operations.stats import add_arguments as add_stats_arguments
+from bot.operations.stats import stats_command
+from bot.posters.cli import add_arguments as add_poster_arguments
+from bot.posters.cli import poster_command
 from bot.privacy.cli import add_arguments as add_purge_arguments
 from bot.privacy.cli import purge_command
 from bot.procedure import ProcedureError, coverage
+from bot.profile.check import profile_problems
 from bot.results.cli import (
     add_import_arguments,
     add_results_arguments,
@@ -22,6 +29,7 @@ from bot.results.cli import (
     results_command,
 )
 from bot.voting.rules import RulesChangedError
+from storage.backup import BackupError
 from storage.db import DatabaseInUseError, NotADatabaseError, SchemaTooNewError
 
 EXIT_INVALID = 1  # `check` found problems
@@ -39,8 +47,16 @@ def _add_settings(parser: argparse.ArgumentParser, names: Sequence[str]) -> None
         "secret": "secret that pseudonymises ballots (keep it safe, never change it); other "
         "users see flags in `ps`: prefer BOT_SECRET or --secret-file",
         "log_level": "DEBUG, INFO, WARNING or ERROR (default INFO)",
+        "log_format": "text (default: one readable line per event) or json (one JSON object "
+        "per line)",
         "broadcast_rate": "broadcast messages per second (default 25)",
         "paid_broadcast": "1: use Telegram's paid broadcasts, up to 1000 messages a second",
+        "webhook_url": "receive updates by webhook at this public https:// address (behind a "
+        "reverse proxy) instead of polling",
+        "webhook_listen": "webhook mode: address to listen on (default 127.0.0.1)",
+        "webhook_port": "webhook mode: port to listen on, also for /healthz (default 8443)",
+        "webhook_secret": "webhook mode: the secret token Telegram sends with every update "
+        "(default: generated once and kept in the database); prefer BOT_WEBHOOK_SECRET",
         "token_file": "read the bot token from the first line of this file",
         "secret_file": "read the secret from the first line of this file (e.g. a systemd "
         "credential: --secret-file %%d/bot-secret)",
@@ -56,7 +72,9 @@ def _parser() -> argparse.ArgumentParser:
         description="A Telegram bot for a municipal citizen participation procedure.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    run = commands.add_parser("run", help="run the bot against Telegram (long polling)")
+    run = commands.add_parser(
+        "run", help="run the bot against Telegram (long polling, or a webhook with --webhook-url)"
+    )
     _add_settings(run, list(SETTINGS))
     run.add_argument(
         "--insecure-dev-secret",
@@ -96,6 +114,21 @@ def _parser() -> argparse.ArgumentParser:
     )
     _add_settings(purge, ["database", "procedure", "secret", "secret_file"])
     add_purge_arguments(purge)
+    backup = commands.add_parser(
+        "backup", help="a consistent copy of the database (safe while the bot runs)"
+    )
+    _add_settings(backup, ["database"])
+    add_backup_arguments(backup)
+    poster = commands.add_parser(
+        "poster", help="printable A4 posters with a QR code that opens the bot (PDF, PNG, SVG)"
+    )
+    _add_settings(poster, ["procedure", "token", "token_file", "api_url"])
+    add_poster_arguments(poster)
+    stats = commands.add_parser(
+        "stats", help="a one-screen summary for cron or monitoring (safe while the bot runs)"
+    )
+    _add_settings(stats, ["database"])
+    add_stats_arguments(stats)
     check = commands.add_parser("check", help="validate a procedure file")
     check.add_argument("file", nargs="?", type=Path, help="procedure file (default BOT_PROCEDURE)")
     return parser
@@ -119,6 +152,13 @@ def check(path: Path) -> int:
         for problem in exc.problems:
             print(f"{path}: {problem}")
         print(f"{len(exc.problems)} problem(s) found; the bot will not start with this file.")
+        return EXIT_INVALID
+    # The bot's profile texts, with the catalogs' words: Telegram refuses them when too long.
+    too_long = profile_problems(path)
+    for problem in too_long:
+        print(f"{path}: {problem}")
+    if too_long:
+        print(f"{len(too_long)} problem(s) found; Telegram would refuse these profile texts.")
         return EXIT_INVALID
     print(f"{path}: valid")
     print(f"{'language':<10}{'translated':>12}  missing")
@@ -144,6 +184,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return import_command(settings, args)
         if args.command == "purge":
             return purge_command(settings, args)
+        if args.command == "poster":
+            return poster_command(settings, args)
+        if args.command == "backup":
+            return backup_command(settings, args)
+        if args.command == "stats":
+            return stats_command(settings, args)
         if args.command == "run":
             from bot.runner import run
 
@@ -161,6 +207,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         DatabaseInUseError,
         CatalogError,
         RulesChangedError,
+        BackupError,
     ) as exc:
         return _fail(str(exc))
     except KeyboardInterrupt:

@@ -10,7 +10,7 @@ file (its first line), so that they appear neither in `ps` nor in a unit file.
 import re
 import string
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from math import comb, log2
@@ -21,6 +21,7 @@ from bot.resources import example_procedure
 
 DEFAULT_API_URL = "https://api.telegram.org/bot"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+LOG_FORMATS = ("text", "json")  # json: one JSON object per line, for a log collector
 MIN_SECRET_LENGTH = 16
 MIN_SECRET_BITS = 64  # estimated by secret_bits()
 GENERATE_SECRET = '`python -c "import secrets; print(secrets.token_urlsafe(32))"`'
@@ -33,6 +34,8 @@ INSECURE_DEV_SECRET_WARNING = (
 )
 
 _TOKEN = re.compile(r"^[0-9]+:[A-Za-z0-9_-]+$")
+_WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")  # Telegram's rule for secret_token
+_WEBHOOK_URL = re.compile(r"^https?://[^/?#\s]+(?:[/?#]\S*)?$")
 _USER_ID = re.compile(r"^[0-9]+$")  # ASCII digits only: "²" and "٣" are digits to str.isdigit
 
 # setting name -> (environment variable, flag)
@@ -44,8 +47,14 @@ SETTINGS = {
     "admins": ("BOT_ADMINS", "--admins"),
     "secret": ("BOT_SECRET", "--secret"),
     "log_level": ("BOT_LOG_LEVEL", "--log-level"),
+    "log_format": ("BOT_LOG_FORMAT", "--log-format"),
     "broadcast_rate": ("BOT_BROADCAST_RATE", "--broadcast-rate"),
     "paid_broadcast": ("BOT_PAID_BROADCAST", "--paid-broadcast"),
+    # Webhook mode (bot/operations/webhook_mode.py): without a URL the bot polls.
+    "webhook_url": ("BOT_WEBHOOK_URL", "--webhook-url"),
+    "webhook_listen": ("BOT_WEBHOOK_LISTEN", "--listen"),
+    "webhook_port": ("BOT_WEBHOOK_PORT", "--port"),
+    "webhook_secret": ("BOT_WEBHOOK_SECRET", "--webhook-secret"),
     # The token and the secret from a file (its first line): kept out of `ps` and unit files.
     "token_file": ("BOT_TOKEN_FILE", "--token-file"),
     "secret_file": ("BOT_SECRET_FILE", "--secret-file"),
@@ -68,8 +77,16 @@ class Settings:
     admins: frozenset[int] = frozenset()
     secret: str | None = field(default=None, repr=False)
     log_level: str = "INFO"
+    log_format: str = "text"
     broadcast_rate: float = 25.0
     paid_broadcast: bool = False
+    webhook_url: str | None = field(default=None, repr=False)  # its path may hold a secret
+    # Behind the city's reverse proxy: only the proxy on this machine reaches the bot.
+    webhook_listen: str = "127.0.0.1"
+    # 8443 is one of the four ports Telegram sends webhooks to, so the same number works
+    # with or without a proxy in front, and it needs no root (unlike 443).
+    webhook_port: int = 8443
+    webhook_secret: str | None = field(default=None, repr=False)
 
     def require_token(self) -> str:
         """The token, or a ConfigError that says how to get one."""
@@ -266,6 +283,14 @@ def load_settings(flags: Mapping[str, str | None], env: Mapping[str, str]) -> Se
                 f"{_label('log_level')}: {log_level!r} is not one of {', '.join(LOG_LEVELS)}"
             )
         values["log_level"] = log_level.upper()
+    log_format = pick("log_format")
+    if log_format is not None:
+        if log_format.lower() not in LOG_FORMATS:
+            raise ConfigError(
+                f"{_label('log_format')}: {log_format!r} is not one of {', '.join(LOG_FORMATS)}"
+                " (text: one readable line per event; json: one JSON object per line)"
+            )
+        values["log_format"] = log_format.lower()
     paid = pick("paid_broadcast")
     if paid is not None:
         if paid.lower() not in ("0", "1", "true", "false", "yes", "no"):
@@ -284,4 +309,41 @@ def load_settings(flags: Mapping[str, str | None], env: Mapping[str, str]) -> Se
                 f"{limit:g} (Telegram's limit; up to 1000 with BOT_PAID_BROADCAST=1)"
             )
         values["broadcast_rate"] = number
+    values.update(_webhook_values(pick))
     return Settings(**values)
+
+
+def _webhook_values(pick: Callable[[str], str | None]) -> dict[str, Any]:
+    """The webhook settings that were given, checked (the secret against Telegram's rule)."""
+    values: dict[str, Any] = {}
+    url = pick("webhook_url")
+    if url is not None:
+        if not _WEBHOOK_URL.match(url):
+            raise ConfigError(
+                f"{_label('webhook_url')}: expected the public https:// address Telegram sends "
+                "updates to, e.g. https://bot.example.org/participation"
+            )
+        values["webhook_url"] = url
+    listen = pick("webhook_listen")
+    if listen is not None:
+        if not re.fullmatch(r"[A-Za-z0-9.:\[\]-]+", listen):
+            raise ConfigError(
+                f"{_label('webhook_listen')}: expected an address to listen on, e.g. 127.0.0.1 "
+                "(behind a reverse proxy on this machine) or 0.0.0.0"
+            )
+        values["webhook_listen"] = listen.strip("[]")
+    port = pick("webhook_port")
+    if port is not None:
+        if not (port.isascii() and port.isdecimal() and 0 < int(port) < 65536):
+            raise ConfigError(f"{_label('webhook_port')}: expected a port number, 1 to 65535")
+        values["webhook_port"] = int(port)
+    secret = pick("webhook_secret")
+    if secret is not None:
+        if not _WEBHOOK_SECRET.match(secret):
+            # Never echo the value: it is a secret.
+            raise ConfigError(
+                f"{_label('webhook_secret')}: Telegram accepts 1 to 256 characters of A-Z, "
+                "a-z, 0-9, _ and - only; leave it unset and the bot generates one"
+            )
+        values["webhook_secret"] = secret
+    return values

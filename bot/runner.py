@@ -1,4 +1,5 @@
-"""`participation-bot run`: long polling against BOT_API_URL until SIGINT/SIGTERM."""
+"""`participation-bot run`: long polling against BOT_API_URL, or with BOT_WEBHOOK_URL a webhook
+(bot/operations/webhook_mode.py), until SIGINT/SIGTERM."""
 
 import logging
 import sys
@@ -9,6 +10,8 @@ from telegram.error import InvalidToken, NetworkError, TelegramError
 from bot.app import ALLOWED_UPDATES, build_application
 from bot.config import INSECURE_DEV_SECRET, INSECURE_DEV_SECRET_WARNING, ConfigError, Settings
 from bot.logs import setup_logging
+from bot.operations.webhook import HandledUpdates
+from bot.operations.webhook_mode import run_webhook
 from bot.procedure import Procedure, load_procedure
 from storage.db import DatabaseLock, check_database
 
@@ -20,7 +23,9 @@ def prepare(settings: Settings, *, insecure_dev_secret: bool = False) -> Setting
     a development secret given; returns the settings with the secret that will be used."""
     token = settings.require_token()
     secret = settings.require_secret(insecure_dev_secret=insecure_dev_secret)
-    setup_logging(settings.log_level, [token, secret])
+    setup_logging(
+        settings.log_level, [token, secret, settings.webhook_secret or ""], settings.log_format
+    )
     if secret == INSECURE_DEV_SECRET:
         _warn(INSECURE_DEV_SECRET_WARNING)
     elif insecure_dev_secret:
@@ -67,7 +72,8 @@ def run(settings: Settings, *, insecure_dev_secret: bool = False) -> int:
 
 def _run_locked(settings: Settings, procedure: Procedure) -> int:
     check_database(settings.database)
-    application = build_application(settings, procedure)
+    handled = HandledUpdates()  # webhook mode answers Telegram once an update is handled
+    application = build_application(settings, procedure, on_update_done=handled.done)
     log.info(
         "starting: procedure %s, database %s, %d staff",
         procedure.id,
@@ -78,9 +84,13 @@ def _run_locked(settings: Settings, procedure: Procedure) -> int:
     for name in quiet.LOGGERS:
         logging.getLogger(name).addFilter(quiet)
     try:
-        # run_polling handles SIGINT and SIGTERM: it stops polling, runs post_shutdown (which
-        # closes the database) and returns without a traceback.
-        application.run_polling(allowed_updates=ALLOWED_UPDATES, close_loop=False)
+        if settings.webhook_url is not None:
+            run_webhook(application, settings, handled)
+        else:
+            # run_polling handles SIGINT and SIGTERM: it stops polling, runs post_shutdown
+            # (which closes the database) and returns without a traceback. Its start deletes
+            # a webhook left from webhook mode.
+            application.run_polling(allowed_updates=ALLOWED_UPDATES, close_loop=False)
     except InvalidToken as exc:
         raise ConfigError(
             "BOT_TOKEN (--token): Telegram rejected the token; copy it again from @BotFather"

@@ -10,7 +10,8 @@ second, read-only connection; otherwise to the writing one (one thread: cheaper)
 run before any later BEGIN, since the connection's thread takes calls in order (a
 single-statement `write` is atomic there too). Either way a read sees every change committed
 before it started, and nothing uncommitted. The schema version lives in PRAGMA user_version;
-a file from a newer version of the code is refused and left untouched.
+a file from a newer version of the code is refused and left untouched, and an older one is
+backed up beside itself (storage/backup.py) before it is migrated.
 
 One bot per file: the bot holds `DatabaseLock` (an OS lock on `<database>.lock`) while it runs,
 and `check_database` refuses, before anything starts, a file it could not use.
@@ -19,6 +20,7 @@ and `check_database` refuses, before anything starts, a file it could not use.
 import asyncio
 import contextlib
 import fcntl
+import logging
 import os
 import sqlite3
 from collections.abc import AsyncIterator, Iterable
@@ -29,7 +31,10 @@ from typing import Any, TypeVar, cast
 
 import aiosqlite
 
+from storage.backup import backup_before_migration
+
 CacheT = TypeVar("CacheT")
+log = logging.getLogger(__name__)
 
 
 class SchemaTooNewError(RuntimeError):
@@ -246,6 +251,8 @@ class Database:
             version = await cls._user_version(connection)
             if version > latest_version():
                 raise _too_new(path, version)
+            if 0 < version < latest_version():  # an upgrade: a new file has nothing to keep
+                await cls._back_up_before_upgrade(path, version)
             await connection.execute("PRAGMA journal_mode = WAL")
             await connection.execute("PRAGMA foreign_keys = ON")
             await connection.execute("PRAGMA busy_timeout = 5000")
@@ -259,6 +266,16 @@ class Database:
                 raise _unusable(path, exc) from exc
             raise
         return database
+
+    @staticmethod
+    async def _back_up_before_upgrade(path: Path, version: int) -> None:
+        """A checked copy of the file as it is, before any migration touches it (BackupError
+        stops the start: no upgrade without a way back). In a thread: it reads the whole file."""
+        made = await asyncio.to_thread(backup_before_migration, path, version, latest_version())
+        log.info(
+            "database %s: schema version %d backed up to %s (%d bytes) before the upgrade to %d",
+            path, version, made.path.name, made.size, latest_version(),
+        )  # fmt: skip
 
     @classmethod
     async def open_read_only(cls, path: Path) -> "Database":

@@ -6,6 +6,7 @@ from typing import Any
 
 from bot.emulator.core import EmulatorCore, api_method
 from bot.emulator.errors import QUERY_INVALID, WEBHOOK_CONFLICT, ApiError, bad_request
+from bot.emulator.html_text import utf16_len
 from bot.emulator.params import bool_param, float_param, int_param, str_param
 from bot.emulator.records import CallbackAnswer
 from bot.emulator.rules import check_answer_text, check_commands, require_language_code
@@ -28,7 +29,8 @@ def scope_key(scope: Any) -> tuple[Any, ...]:
 
 
 class AccountMixin(EmulatorCore):
-    """getMe, getUpdates, webhooks, commands, menu button, answerCallbackQuery, close."""
+    """getMe, getUpdates, commands, menu button, answerCallbackQuery, close (webhooks:
+    webhook.py)."""
 
     @api_method("getMe")
     async def _get_me(self, params: dict[str, Any]) -> Any:
@@ -52,31 +54,6 @@ class AccountMixin(EmulatorCore):
             timeout=float_param(params, "timeout", 0.0),
             allowed_updates=allowed if isinstance(allowed, list) else None,
         )
-
-    @api_method("setWebhook")
-    async def _set_webhook(self, params: dict[str, Any]) -> Any:
-        url = str_param(params, "url") or ""
-        if url and not url.startswith("https://"):
-            raise bad_request("bad webhook: HTTPS url must be provided for webhook")
-        self.webhook = {"url": url, "secret_token": params.get("secret_token")}
-        if bool_param(params, "drop_pending_updates"):
-            self.updates.clear()
-        return True
-
-    @api_method("deleteWebhook")
-    async def _delete_webhook(self, params: dict[str, Any]) -> Any:
-        self.webhook = {}
-        if bool_param(params, "drop_pending_updates"):
-            self.updates.clear()
-        return True
-
-    @api_method("getWebhookInfo")
-    async def _get_webhook_info(self, params: dict[str, Any]) -> Any:
-        return {
-            "url": self.webhook.get("url", ""),
-            "has_custom_certificate": False,
-            "pending_update_count": len(self.updates.pending),
-        }
 
     @api_method("setMyCommands")
     async def _set_my_commands(self, params: dict[str, Any]) -> Any:
@@ -155,11 +132,29 @@ class AccountMixin(EmulatorCore):
 
     def _store_setting(self, params: dict[str, Any], name: str, limit: int) -> bool:
         value = str_param(params, name) or ""
-        if len(value) > limit:
+        # Telegram counts these limits like every text length: in UTF-16 code units.
+        if utf16_len(value) > limit:
             raise bad_request(f"{name.upper()}_INVALID")
         language = require_language_code(params.get("language_code"))
-        self.bot_settings[(name, language)] = value
+        # An empty text removes the dedicated one for that language.
+        if value:
+            self.bot_settings[(name, language)] = value
+        else:
+            self.bot_settings.pop((name, language), None)
         return True
+
+    @api_method("getMyDescription")
+    async def _get_my_description(self, params: dict[str, Any]) -> Any:
+        return {"description": self._setting(params, "description")}
+
+    @api_method("getMyShortDescription")
+    async def _get_my_short_description(self, params: dict[str, Any]) -> Any:
+        return {"short_description": self._setting(params, "short_description")}
+
+    def _setting(self, params: dict[str, Any], name: str) -> str:
+        """The text set for this language_code (empty when none was set for it)."""
+        language = require_language_code(params.get("language_code"))
+        return self.bot_settings.get((name, language), "")
 
     @api_method("close")
     async def _close(self, params: dict[str, Any]) -> Any:

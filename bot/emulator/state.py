@@ -7,16 +7,18 @@ python-telegram-bot) and `serve_http` (a local HTTP server speaking the Bot API 
 The class is assembled from small mixins, one job each:
 core (entry point, faults, waiting), messages and media (writing into chats), account (the
 bot's own settings and updates), user_side (what residents do), groups (groups, supergroups
-and channels), observe (views for tests).
+and channels), webhook (setWebhook and the sender that POSTs updates), observe (views for
+tests).
 """
 
 from bot.emulator.account import AccountMixin
 from bot.emulator.groups import GroupsMixin
 from bot.emulator.media import MediaMixin
 from bot.emulator.observe import ObserveMixin
+from bot.emulator.webhook import WebhookMixin
 
 
-class FakeTelegram(GroupsMixin, ObserveMixin, AccountMixin, MediaMixin):
+class FakeTelegram(WebhookMixin, GroupsMixin, ObserveMixin, AccountMixin, MediaMixin):
     """A fake Telegram for one bot token.
 
     FakeTelegram(token="123456:TEST", bot_username="participation_demo_bot", latency=0.0,

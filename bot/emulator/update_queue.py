@@ -108,6 +108,21 @@ class UpdateQueue:
             if self._active is me:
                 self._active = None
 
+    def deliverable(self, limit: int) -> list[dict[str, Any]]:
+        """Up to `limit` pending updates of allowed kinds, oldest first (the webhook sender)."""
+        return self._select(limit)
+
+    def forget(self, update_id: int) -> None:
+        """Forget one update: the webhook answered it with 2xx."""
+        self._pending = [u for u in self._pending if u["update_id"] != update_id]
+
+    async def wait_pushed(self, timeout: float) -> None:
+        """Wait until an update is pushed, or `timeout` seconds (the webhook sender)."""
+        try:
+            await asyncio.wait_for(self._wake.wait(), timeout)
+        except TimeoutError:
+            pass
+
     def wake_all(self) -> None:
         """End the current long poll early (with the updates there are): used on shutdown."""
         self._closing = True

@@ -7,44 +7,30 @@ label sits above its bar, not beside it, because beside it a 40-character line a
 have to share 1080 pixels and both would be too small to read on a phone. The image is 1080
 pixels wide and as tall as its bars need.
 
-Text direction and letter joining: matplotlib 3.11 and newer (the version pyproject.toml asks
-for) lay out text with libraqm (HarfBuzz shaping, SheenBidi reordering), so they get
-logical-order Arabic and Persian text and join and order it themselves. (Handing them text
-pre-shaped with arabic-reshaper and reordered with python-bidi, as older matplotlib needed,
-would reverse every word a second time; so neither library is used.)
-
-Font: DejaVu Sans from matplotlib's own mpl-data, loaded by file path, so the machine's fonts
-never matter. It has the Latin (Turkish, Polish), Cyrillic (Ukrainian ї є ґ) and Arabic glyphs,
-Persian پ چ ژ گ ک ی and both digit sets, and the OpenType joining and mark tables HarfBuzz
-uses.
+Text direction, letter joining and the shipped font: bot/typesetting.py (shared with the
+posters).
 
 Thread safety: everything is built per call on a `Figure` with its own `FigureCanvasAgg`
 (never pyplot and its global figure manager), every artist gets its font, size and colour
 explicitly, and no rcParams are changed, so `render` can run in `asyncio.to_thread`.
 """
 
-import functools
 import io
 import math
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
-import matplotlib
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties
-from matplotlib.ft2font import FT2Font
 from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 from matplotlib.transforms import Affine2D
 
 from bot.languages import is_rtl
-
-_FONTS = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
-REGULAR_FONT = _FONTS / "DejaVuSans.ttf"
-BOLD_FONT = _FONTS / "DejaVuSans-Bold.ttf"
+from bot.typesetting import BOLD_FONT as BOLD_FONT  # re-exported: the chart's fonts
+from bot.typesetting import REGULAR_FONT as REGULAR_FONT
+from bot.typesetting import RLM, font_file, text_line, vertical_metrics
 
 # Pixel sizes at 1080 px width. A chat shows the picture about as wide as the screen, so a
 # 38 px label is read at roughly the size of the chat's own text.
@@ -65,7 +51,6 @@ CAPTION_GAP = 14  # between the bar's end and its caption
 
 INK, MUTED, BAR, RULE, BACKGROUND = "#1b1b1b", "#4d4d4d", "#3367b0", "#d6d6d6", "#ffffff"
 
-RLM = "\u200f"  # RIGHT-TO-LEFT MARK: makes a line's base direction right to left
 ELLIPSIS = " …"
 
 
@@ -128,13 +113,6 @@ def build_figure(chart: Chart) -> Figure:
     return _Layout(chart).figure
 
 
-@functools.cache
-def _vertical_metrics(path: Path) -> tuple[float, float]:
-    """The font's ascent and descent as fractions of its size."""
-    font = FT2Font(str(path))
-    return font.ascender / font.units_per_EM, -font.descender / font.units_per_EM
-
-
 class _Layout:
     """Places the chart's parts from top to bottom in pixel coordinates.
 
@@ -185,16 +163,8 @@ class _Layout:
 
     def _line(self, line: str, size_px: float, *, bold: bool) -> Text:
         """One line (from `display_text`) as a text artist, not placed yet."""
-        font = FontProperties(fname=BOLD_FONT if bold else REGULAR_FONT, size=size_px * 72 / DPI)
-        # parse_math off: a "$" in a label is a dollar sign, not the start of mathtext.
-        text = Text(text=line, fontproperties=font, parse_math=False)
+        text = text_line(line, self.chart.language, size_px * 72 / DPI, font=font_file(bold=bold))
         text.set_figure(self.figure)
-        if hasattr(text, "set_language"):  # matplotlib >= 3.11 shapes with HarfBuzz
-            text.set_language(self.chart.language)
-            if self.chart.language == "tr":
-                # DejaVu's fi and fl ligatures drop the dot of the i, and Turkish tells i
-                # from ı by that dot ("fiyat" would read "fıyat").
-                text.set_fontfeatures(["-liga"])
         return text
 
     def _width(self, line: str, size_px: float, *, bold: bool) -> float:
@@ -249,7 +219,7 @@ class _Layout:
         widest = max(self._width(line, size_px, bold=bold) for line in lines)
         if widest > self.inner:
             size_px *= self.inner / widest * 0.98
-        ascent, descent = _vertical_metrics(BOLD_FONT if bold else REGULAR_FONT)
+        ascent, descent = vertical_metrics(font_file(bold=bold))
         baseline = y + ascent * size_px
         for line in lines:
             self._place(
