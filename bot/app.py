@@ -11,7 +11,7 @@ from telegram.constants import ParseMode
 from telegram.ext import Application, Defaults
 from telegram.request import BaseRequest, HTTPXRequest
 
-from bot import broadcasting, news, privacy, results, voting, welcome
+from bot import broadcasting, measures, news, privacy, results, voting, welcome
 from bot.broadcasting.progress import ProgressMessages
 from bot.broadcasting.publishing import keyboards, on_start, renderer
 from bot.broadcasting.send_budget import BudgetLimiter, SendBudget
@@ -34,9 +34,13 @@ from bot.chat.services import Services
 from bot.chat.updates import Deliveries, PerUserUpdateProcessor, PollingBot, UpdateHook
 from bot.config import FREE_RATE_LIMIT, PAID_RATE_LIMIT, Settings
 from bot.i18n import Catalogs
+from bot.measures.seeding import seed_file_measures
 from bot.news.reminders import queue_reminder
+from bot.operations.heartbeat import GROUP as HEARTBEAT_GROUP
+from bot.operations.heartbeat import Heartbeat
 from bot.privacy.retention import RetentionGuard, mark_earlier_voters
 from bot.procedure import Procedure
+from bot.profile import update_profile
 from bot.resources import locales_dir
 from bot.voting.rules import RulesChangedError, rule_changes
 from storage import ballots
@@ -47,7 +51,7 @@ LIFECYCLE = "lifecycle"  # the key of the Lifecycle in application.bot_data
 ChatApplication = Application[ChatBot, ChatContext, Data, Data, Data, None]
 
 # The main menu, top to bottom; its shape is stable (bot/chat/menu.py), "My ballot" appears
-# once a ballot exists.
+# once a ballot exists; "Measures" is there when the procedure has a measures round.
 MENU = Menu(
     (
         voting.VOTE_ENTRY,
@@ -61,6 +65,16 @@ MENU = Menu(
         welcome.LANGUAGE_ENTRY,
     )
 )
+
+
+def menu_for(procedure: Procedure) -> Menu:
+    """The main menu of this procedure: with the measures round's entry (after the results)
+    when it has one."""
+    if procedure.measures is None:
+        return MENU
+    entries = list(MENU.entries)
+    entries.insert(entries.index(results.RESULTS_ENTRY) + 1, measures.MEASURES_ENTRY)
+    return Menu(tuple(entries))
 
 
 def build_application(
@@ -104,21 +118,23 @@ def build_application(
         .post_shutdown(lifecycle.post_shutdown)
         .build()
     )
-    application.bot_data[SERVICES] = Services(settings, procedure, catalogs, MENU)
+    application.bot_data[SERVICES] = Services(settings, procedure, catalogs, menu_for(procedure))
     application.bot_data[LIFECYCLE] = lifecycle
     _add_handlers(application, procedure)
     return application
 
 
 def _add_handlers(application: ChatApplication, procedure: Procedure) -> None:
-    # Group -2 first: in groups, supergroups and channels the bot only leaves a note.
+    # Group -3 sees every update and passes it on: when the last one was handled (for stats).
+    application.add_handler(Heartbeat(), group=HEARTBEAT_GROUP)
+    # Group -2 next: in groups, supergroups and channels the bot only leaves a note.
     application.add_handler(private_chats_only(), group=-2)
     # Group -1 next, for every private update: who is reading, in which language.
     application.add_handler(resolve_reader(), group=-1)
     # Note: order matters. The staff's /broadcast conversation comes first (while one is open,
     # its texts and buttons belong to it); then each feature's commands and buttons; last the
     # out-of-date button, any other command, any other message.
-    for feature in (broadcasting, welcome, voting, news, results, privacy):
+    for feature in (broadcasting, welcome, voting, news, results, measures, privacy):
         application.add_handlers(feature.handlers(procedure))
     application.add_handlers(fallback_handlers())
     application.add_error_handler(on_error)
@@ -134,7 +150,8 @@ class Lifecycle:
     worker: BroadcastWorker | None = field(default=None)
 
     async def post_init(self, application: ChatApplication) -> None:
-        """Open the database, refuse changed voting rules, start the worker, set commands."""
+        """Open the database, refuse changed voting rules, start the worker, set commands and
+        the profile texts that changed."""
         services = services_of(application)
         services.db = db = await Database.open(services.settings.database)
         frozen = await ballots.frozen_rules(db)
@@ -144,6 +161,7 @@ class Lifecycle:
             services.db = None
             raise RulesChangedError(services.procedure.source, changes)
 
+        await seed_file_measures(db, services.procedure)
         retention = RetentionGuard(db, services.procedure, services.settings.secret or "")
         if services.settings.secret:
             await mark_earlier_voters(db, services.settings.secret)
@@ -173,6 +191,7 @@ class Lifecycle:
             services.procedure.default_language,
             services.settings.admins,
         )
+        await update_profile(application.bot, db, services.procedure, services.catalogs)
 
     async def post_shutdown(self, application: ChatApplication) -> None:
         """Stop the worker after the messages in flight, then close the database."""

@@ -19,7 +19,7 @@ from babel.core import UnknownLocaleError, parse_locale
 from babel.dates import format_date, format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import format_currency, format_decimal, format_percent
 
 from bot.languages import SUPPORTED_LANGUAGES, is_rtl
 
@@ -144,6 +144,23 @@ class Translator:
         """A whole number with this language's digit grouping (e.g. "12.345" in German)."""
         system = NATIVE_DIGITS.get(self.language, "latn")
         return self._digits(format_decimal(value, locale=self.language, numbering_system=system))
+
+    def money(self, amount: int, currency: str) -> str:
+        """A whole amount of money as this language writes it, without cents (e.g.
+        "100.000 €" in German, "€100,000" in English)."""
+        system = NATIVE_DIGITS.get(self.language, "latn")
+        locale = Locale.parse(self._formats)
+        # The language's own currency pattern without its decimals: budgets are whole amounts.
+        pattern = str(locale.currency_formats["standard"].pattern).replace(".00", "")
+        text = format_currency(
+            amount,
+            currency,
+            format=pattern,
+            locale=locale,
+            currency_digits=False,
+            numbering_system=system,
+        )
+        return self._digits(text)
 
     def percent(self, share: float) -> str:
         """A share (0..1) as a percentage with at most one decimal, as this language writes

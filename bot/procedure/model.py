@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo
 
 VOTING_METHODS = ("top_n", "points")
 PUBLICATION = ("never", "after_close", "live")  # or a date: public from that day on
+MEASURE_RULES = ("equal-shares", "greedy")  # the outcome rules of the measures round
+MEASURE_METHODS = ("knapsack",)  # approval within the budget
 
 
 class Text(dict[str, str]):
@@ -109,6 +111,45 @@ class Privacy:
 
 
 @dataclass(frozen=True)
+class SeedMeasure:
+    """A measure the procedure file brings (from the workshops): approved, with its cost."""
+
+    id: str
+    field: str
+    goal: str
+    cost: int
+    title: Text
+    description: Text
+
+
+@dataclass(frozen=True)
+class Measures:
+    """The measures round (optional): residents and workshops propose measures for the
+    sub-goals, staff cost them, residents choose within the annual budget.
+
+    Amounts are whole units of `currency` (an ISO 4217 code). `rule` decides the funded set:
+    "equal-shares" (the Method of Equal Shares with completion) or "greedy" (most votes first,
+    skipping what no longer fits). `public`: as [results] public ("never", "after_close",
+    "live"). `illustration`: the file's measures are made up (the shipped example)."""
+
+    budget: int
+    currency: str
+    proposals_open: datetime
+    proposals_close: datetime
+    voting_opens: datetime
+    voting_closes: datetime
+    method: str = "knapsack"
+    rule: str = "equal-shares"
+    max_cost: int | None = None  # a ceiling per measure
+    title_max: int = 80
+    description_max: int = 600
+    proposals_per_resident: int = 3
+    public: str = "after_close"
+    illustration: bool = False
+    items: tuple[SeedMeasure, ...] = ()
+
+
+@dataclass(frozen=True)
 class Procedure:
     """A whole participation procedure, validated."""
 
@@ -128,6 +169,7 @@ class Procedure:
     # One sentence that invites people to take part: the bot's short description in Telegram
     # and the line under the title on posters; at most 120 characters.
     invitation: Text | None = None
+    measures: Measures | None = None  # the measures round, when the file has one
 
     def field(self, field_id: str) -> Field | None:
         """The action field with this id, or None."""

@@ -17,6 +17,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.languages import SUPPORTED_LANGUAGES, is_rtl
 from bot.procedure.ids import ID_RULE, is_id
+from bot.procedure.measures_reader import ITEM_KEYS as MEASURE_ITEM_KEYS
+from bot.procedure.measures_reader import KEYS as MEASURES_KEYS
+from bot.procedure.measures_reader import read_measures
 from bot.procedure.model import (
     PUBLICATION,
     VOTING_METHODS,
@@ -31,7 +34,7 @@ from bot.procedure.model import (
 )
 
 _KEYS = {
-    "": {"procedure", "privacy", "voting", "results", "phases", "fields"},
+    "": {"procedure", "privacy", "voting", "results", "phases", "fields", "measures"},
     "procedure": {"id", "example", "default_language", "languages", "timezone", "title",
                   "description", "invitation"},
     "privacy": {"controller", "contact", "retention", "officer", "authority", "retention_until"},
@@ -41,6 +44,8 @@ _KEYS = {
     "phases": {"id", "starts", "ends", "title", "description", "cancelled"},
     "fields": {"id", "title", "guiding_goal", "goals"},
     "goals": {"id", "text", "short"},
+    "measures": MEASURES_KEYS,
+    "measures.items": MEASURE_ITEM_KEYS,
 }  # fmt: skip
 
 
@@ -529,6 +534,7 @@ class _Reader:
         phases = self.read_phases()
         fields = self.read_fields()
         results = self.read_results(voting)
+        measures = read_measures(self, self.data, fields, voting.closes)
         self.check_retention(voting, phases)
         self.check_top_n(voting, fields)
         return Procedure(
@@ -540,6 +546,7 @@ class _Reader:
             title=title,
             description=description,
             invitation=invitation,
+            measures=measures,
             privacy=privacy,
             voting=voting,
             phases=phases,

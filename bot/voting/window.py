@@ -38,15 +38,16 @@ class Window:
 async def window(db: Database, procedure: Procedure) -> Window:
     """The window from the procedure file, with the changes staff made at run time."""
     stored = await runtime.get_all(db, "voting.")
-    return _window(
+    return cached_window(
         stored.get(OPENS), stored.get(CLOSES), procedure.voting.opens, procedure.voting.closes
     )
 
 
 @lru_cache(maxsize=16)
-def _window(opens: str | None, closes: str | None, file_opens: datetime,
-            file_closes: datetime) -> Window:  # fmt: skip
-    # Read on every vote: the stored times are parsed once per value.
+def cached_window(opens: str | None, closes: str | None, file_opens: datetime,
+                  file_closes: datetime) -> Window:  # fmt: skip
+    """The window from stored times (ISO text, None: the file's), parsed once per value:
+    it is read on every vote."""
     return Window(
         datetime.fromisoformat(opens) if opens else file_opens,
         datetime.fromisoformat(closes) if closes else file_closes,
