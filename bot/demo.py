@@ -23,6 +23,7 @@ from bot.config import Settings
 from bot.emulated import EmulatedBot
 from bot.emulator import render_message
 from bot.logs import setup_logging
+from bot.measures.windows import ROUNDS, open_measures_for
 from bot.procedure import load_procedure
 from bot.voting.window import open_for
 from storage.db import DatabaseLock, check_database
@@ -111,8 +112,12 @@ def _run(bot: EmulatedBot, user_language: str | None) -> None:
 
     async def main() -> None:
         async with bot:
-            # The demo's voting window is open for a month from now, whatever the file says.
+            # The demo's voting window is open for a month from now, whatever the file says; so
+            # are both windows of a measures round (proposals and choosing), to try them all.
             await open_for(bot.services.database, 30, "demo.open")
+            if bot.services.procedure.measures is not None:
+                for which in ROUNDS:
+                    await open_measures_for(bot.services.database, which, 30, "demo.open")
             await _chat(bot, sys.stdin, sys.stdout)
 
     asyncio.run(main())
