@@ -523,8 +523,8 @@ async def choose(
         if before.spent + cost > budget:
             return Chosen.OVER, before, before.spent + cost - budget
         await connection.execute(
-            "INSERT INTO budget_ballots (voter_key, measure_id, chosen_at) VALUES (?, ?, ?)",
-            (voter_key, measure_id, now()),
+            "INSERT INTO budget_ballots (voter_key, measure_id) VALUES (?, ?)",
+            (voter_key, measure_id),
         )
         return Chosen.CHANGED, await _selection(connection, voter_key), 0
 

@@ -36,11 +36,12 @@ CREATE TABLE measure_texts (
 ) WITHOUT ROWID;
 
 -- One row per measure a voter selected. The budget is checked inside the transaction that
--- adds a row (storage/measures.py), so racing taps can never exceed it.
+-- adds a row (storage/measures.py), so racing taps can never exceed it. No time is stored,
+-- as in the prioritisation's ballot tables: a vote's time matched with the time a participant
+-- last wrote to the bot would tell who chose what.
 CREATE TABLE budget_ballots (
     voter_key     TEXT NOT NULL,
     measure_id    INTEGER NOT NULL REFERENCES measures (id),
-    chosen_at     TEXT NOT NULL,
     PRIMARY KEY (voter_key, measure_id)
 ) WITHOUT ROWID;
 

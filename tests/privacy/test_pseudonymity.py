@@ -15,6 +15,7 @@ BALLOT_TABLES = {
     "abstentions": {"voter_key", "field_id"},
     "field_ranks": {"voter_key", "field_id", "position"},
     "voters": {"voter_key"},
+    "budget_ballots": {"voter_key", "measure_id"},  # the measures round's
 }
 
 
