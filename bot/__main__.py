@@ -1,5 +1,5 @@
 """The command line: `participation-bot run | demo | check | broadcast | results |
-import-workshop | purge | poster | backup` (also `python -m bot`)."""
+import-workshop | import-measures | purge | poster | backup` (also `python -m bot`)."""
 
 import argparse
 import logging
@@ -12,6 +12,8 @@ from bot.broadcasting.cli import add_arguments as add_broadcast_arguments
 from bot.broadcasting.cli import broadcast_command
 from bot.config import SETTINGS, ConfigError, Settings, load_settings
 from bot.i18n import CatalogError
+from bot.measures.importing import add_arguments as add_import_measures_arguments
+from bot.measures.importing import import_measures_command
 from bot.operations.backup import add_arguments as add_backup_arguments
 from bot.operations.backup import backup_command
 from bot.operations.stats import add_arguments as add_stats_arguments
@@ -109,6 +111,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     _add_settings(workshop, ["database", "procedure"])
     add_import_arguments(workshop)
+    import_measures = commands.add_parser(
+        "import-measures", help="import measures from workshops as approved measures (CSV)"
+    )
+    _add_settings(import_measures, ["database", "procedure"])
+    add_import_measures_arguments(import_measures)
     purge = commands.add_parser(
         "purge", help="remove the link between Telegram ids and the procedure (after it ended)"
     )
@@ -182,6 +189,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return results_command(settings, args)
         if args.command == "import-workshop":
             return import_command(settings, args)
+        if args.command == "import-measures":
+            return import_measures_command(settings, args)
         if args.command == "purge":
             return purge_command(settings, args)
         if args.command == "poster":

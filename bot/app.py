@@ -134,6 +134,9 @@ def _add_handlers(application: ChatApplication, procedure: Procedure) -> None:
     # Note: order matters. The staff's /broadcast conversation comes first (while one is open,
     # its texts and buttons belong to it); then each feature's commands and buttons; last the
     # out-of-date button, any other command, any other message.
+    # Text typed for a measures prompt (a proposal's title, staff's cost) goes there first,
+    # ahead of a field screen's typed numbers, but only while that prompt was shown last.
+    application.add_handlers(measures.writing_handlers(procedure))
     for feature in (broadcasting, welcome, voting, news, results, measures, privacy):
         application.add_handlers(feature.handlers(procedure))
     application.add_handlers(fallback_handlers())
@@ -190,6 +193,7 @@ class Lifecycle:
             services.catalogs,
             services.procedure.default_language,
             services.settings.admins,
+            measures=services.procedure.measures is not None,
         )
         await update_profile(application.bot, db, services.procedure, services.catalogs)
 

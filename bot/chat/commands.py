@@ -42,18 +42,30 @@ def command_list(t: Translator) -> list[BotCommand]:
     return [BotCommand(name, descriptions[name]) for name in COMMANDS]
 
 
-def staff_command_list(t: Translator) -> list[BotCommand]:
-    """The commands only staff see (in their private chat with the bot)."""
-    return [
+def staff_command_list(t: Translator, *, measures: bool = False) -> list[BotCommand]:
+    """The commands only staff see (in their private chat with the bot); `measures`: the
+    procedure has a measures round, whose staff commands are listed too."""
+    found = [
         BotCommand("voting", t.gettext("open, close or extend voting")),
         BotCommand("phase", t.gettext("set the current phase, or mark one postponed")),
         BotCommand("news", t.gettext("publish a news item under /status")),
         BotCommand("results", t.gettext("results, charts and exports for staff")),
     ]
+    if measures:
+        found += [
+            BotCommand("measures", t.gettext("open, close or extend proposals and choosing")),
+            BotCommand("proposals", t.gettext("review residents' proposals for measures")),
+        ]
+    return found
 
 
 async def register_commands(
-    bot: Bot, catalogs: Catalogs, default_language: str, staff: frozenset[int]
+    bot: Bot,
+    catalogs: Catalogs,
+    default_language: str,
+    staff: frozenset[int],
+    *,
+    measures: bool = False,
 ) -> None:
     """setMyCommands for every language, the default language for everyone else, and the
     staff commands only in staff members' chats. Only private chats get the commands: in a
@@ -65,7 +77,9 @@ async def register_commands(
     t = catalogs.translator(default_language)
     await bot.set_my_commands(command_list(t), scope=private)
     # A command both lists have (/results) appears once, described as staff use it.
-    merged = {c.command: c for c in command_list(t)} | {c.command: c for c in staff_command_list(t)}
+    merged = {c.command: c for c in command_list(t)} | {
+        c.command: c for c in staff_command_list(t, measures=measures)
+    }
     for user_id in sorted(staff):
         try:
             await bot.set_my_commands(list(merged.values()), scope=BotCommandScopeChat(user_id))

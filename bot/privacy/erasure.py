@@ -20,14 +20,27 @@ from bot.voting.voter import key_of
 from storage import privacy
 
 
-def delete_question(t: Translator) -> Screen:
-    """What /delete will erase, and the two answers."""
+def delete_question(t: Translator, measures: bool = False) -> Screen:
+    """What /delete will erase, and the two answers; `measures`: the procedure has a measures
+    round (proposals and the budget ballot)."""
+    round_part = (
+        [
+            "• "
+            + t.gettext(
+                "your proposals for measures. Approved proposals stay, no longer linked to you: "
+                "other residents may have chosen them;"
+            )
+        ]
+        if measures
+        else []
+    )
     text = "\n".join(
         [
             "<b>{}</b>".format(t.gettext("Delete my data")),
             t.gettext("This deletes everything we store about you:"),
             "• " + t.gettext("your language setting and when you used the bot;"),
             "• " + t.gettext("your consent and all your choices (the results drop them at once);"),
+            *round_part,
             "• " + t.gettext("your news subscription, reminders and news waiting for you."),
             "",
             t.gettext("This cannot be undone. You can start again later, as a new user."),
@@ -60,7 +73,8 @@ def withdraw_question(t: Translator) -> Screen:
 
 async def ask_delete(update: Update, context: ChatContext) -> None:
     """/delete and the button: the question first."""
-    await show(update, context, delete_question(context.t))
+    measures = context.procedure.measures is not None
+    await show(update, context, delete_question(context.t, measures))
 
 
 async def answer_delete(update: Update, context: ChatContext) -> str | None:

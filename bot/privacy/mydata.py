@@ -53,7 +53,13 @@ def mydata_screen(t: Translator, procedure: Procedure, data: StoredData) -> Scre
     """Everything stored about the resident, section by section."""
     participant = data.participant
     lines = ["<b>{}</b>".format(t.gettext("Your data"))]
-    if participant is None and data.ballot.empty and data.subscription is None:
+    if (
+        participant is None
+        and data.ballot.empty
+        and data.subscription is None
+        and not data.proposals
+        and not data.budget.chosen
+    ):
         lines.append(t.gettext("We store nothing about you."))
     if participant is not None:
         language = native_name(participant.language) if participant.language else "–"
@@ -76,6 +82,10 @@ def mydata_screen(t: Translator, procedure: Procedure, data: StoredData) -> Scre
             t.gettext("Stored under a code; only this bot can find them, with its secret key.")
         )
         lines += ballot_lines(t, procedure, data.ballot)
+    if procedure.measures is not None or data.proposals or data.budget.chosen:
+        from bot.measures.mydata_part import measures_lines  # it uses voting's screens
+
+        lines += measures_lines(t, procedure, data)
     rows = [
         [Button(t.gettext("📄 As a file"), MyDataFile())],
         [Button(t.gettext("🗑 Delete my data"), AskDelete())],
@@ -117,6 +127,10 @@ def as_json(procedure: Procedure, data: StoredData) -> str:
             "order_of_action_fields": list(ballot.ranking),
         },
     }
+    if procedure.measures is not None or data.proposals or data.budget.chosen:
+        from bot.measures.mydata_part import measures_document
+
+        document.update(measures_document(data))
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 

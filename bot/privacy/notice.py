@@ -52,6 +52,16 @@ def _rows(t: Translator, consented: bool, details: bool) -> list[list[Button]]:
 def privacy_screen(t: Translator, procedure: Procedure, consented: bool = False) -> Screen:
     """The short notice: who, what, why and on which basis, until when, and what you can do."""
     privacy = procedure.privacy
+    # With a measures round: proposals (with the proposer's number) and the budget ballot.
+    round_part = (
+        "\n"
+        + t.gettext(
+            "If you propose a measure: what you wrote, and your Telegram number so that we can "
+            "tell you the decision. If you choose measures: your choice, under the same code."
+        )
+        if procedure.measures is not None
+        else ""
+    )
     paragraphs = [
         "<b>{}</b>".format(t.gettext("Privacy")),
         t.gettext(
@@ -64,7 +74,8 @@ def privacy_screen(t: Translator, procedure: Procedure, consented: bool = False)
                 "Your Telegram number and chat, your language, when you used the bot, and only "
                 "if you agree: that you agreed and your choices (under a code, not under your "
                 "name or number). If you subscribe: your subscription. Never your messages."
-            ),
+            )
+            + round_part,
         ),
         _section(
             t.gettext("Why, and on which legal basis"),
@@ -85,6 +96,22 @@ def privacy_screen(t: Translator, procedure: Procedure, consented: bool = False)
     return Screen("\n\n".join(paragraphs), _rows(t, consented, details=False))
 
 
+def _round_bullets(t: Translator) -> list[str]:
+    # The measures round's data: proposals and the budget ballot.
+    return [
+        t.gettext(
+            "if you propose a measure: its title and description as you wrote them, when, what "
+            "the city decided, and your Telegram number, so that we can tell you the decision. "
+            "Approved measures are shown to everyone, without your name. /delete deletes your "
+            "proposals; approved ones stay, no longer linked to you;"
+        ),
+        t.gettext(
+            "if you choose measures within the budget: your choice, under the same code as "
+            "your priorities;"
+        ),
+    ]
+
+
 def _bullets(items: list[str]) -> str:
     return "\n".join("• " + item for item in items)
 
@@ -100,6 +127,7 @@ def details_screen(t: Translator, procedure: Procedure, consented: bool = False)
             "under a code made from your Telegram number and a secret key, kept apart from the "
             "data. The results never show who chose what;"
         ),
+        *(_round_bullets(t) if procedure.measures is not None else []),
         t.gettext(
             "if you subscribe to the news: that you did and when, when you stopped them or "
             "blocked the bot, and the messages waiting to be sent to you."

@@ -119,7 +119,9 @@ def _windows(
             reader.problem(f"measures.{key}", "missing")
             found.append(None)
         else:
-            found.append(reader.moment(table[key], f"measures.{key}", key.endswith("close")))
+            found.append(
+                reader.moment(table[key], f"measures.{key}", key.endswith(("close", "closes")))
+            )
     for (first, a), (second, b) in (
         ((keys[0], found[0]), (keys[1], found[1])),
         ((keys[1], found[1]), (keys[2], found[2])),

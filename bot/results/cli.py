@@ -33,8 +33,17 @@ EXIT_BAD_INPUT = 1
 def add_results_arguments(parser: argparse.ArgumentParser) -> None:
     """The results command's own options."""
     parser.add_argument(
-        "--format", choices=("table", "csv", "json", "markdown"), default="table",
-        help="table (default), csv (for Excel), json or markdown",
+        "--round", choices=("prioritisation", "measures"), default="prioritisation",
+        help="prioritisation (default) or measures (the costed priority list)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--format", choices=("table", "csv", "json", "markdown", "pabulib"), default="table",
+        help="table (default), csv (for Excel), json, markdown (prioritisation) or pabulib "
+        "(measures: the election in the Pabulib format)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--rule", choices=("equal-shares", "greedy"),
+        help="measures: the outcome rule (default: the procedure's)",
     )  # fmt: skip
     parser.add_argument(
         "--merged", action="store_true", help="merge with the imported workshop results"
@@ -100,6 +109,12 @@ async def _results_text(settings: Settings, procedure: Procedure, args: argparse
 
 def results_command(settings: Settings, args: argparse.Namespace) -> int:
     """Print or write the results; 0 on success."""
+    if args.round == "measures":
+        from bot.measures.results_cli import measures_results_command
+
+        return measures_results_command(settings, args)
+    if args.format == "pabulib" or args.rule is not None:
+        raise ConfigError("--format pabulib and --rule need --round measures")
     procedure = load_procedure(settings.procedure)
     if not settings.database.is_file():
         raise ConfigError(f"the database {settings.database} does not exist (BOT_DATABASE)")

@@ -48,15 +48,17 @@ def ranking_lines(t: Translator, procedure: Procedure, ballot: Ballot) -> list[s
     return [f"{n}. {escape(titles[f])}" for n, f in enumerate(ballot.ranking, 1) if f in titles]
 
 
-def myballot_screen(
-    t: Translator, procedure: Procedure, ballot: Ballot, can_change: bool
-) -> Screen:
-    """The whole ballot; while voting is open, each field can be reopened."""
+def myballot_screen(t: Translator, procedure: Procedure, ballot: Ballot, can_change: bool,
+                    also: Screen | None = None) -> Screen:  # fmt: skip
+    """The whole ballot; while voting is open, each field can be reopened. `also`: the measures
+    round's budget ballot, listed below (bot/measures/budget_view.py)."""
     lines = ["<b>{}</b>".format(t.gettext("My ballot"))]
     lines += ballot_lines(t, procedure, ballot)
-    rows = []
+    if also is not None:
+        lines.append(also.text)
+    rows = [list(row) for row in also.rows] if also is not None else []
     if can_change:
-        rows = [
+        rows += [
             [
                 Button(
                     t.gettext(
@@ -75,9 +77,11 @@ def myballot_screen(
     return Screen("\n".join(lines), rows)
 
 
-def closed_screen(t: Translator, procedure: Procedure, current: Window, ballot: Ballot) -> Screen:
+def closed_screen(t: Translator, procedure: Procedure, current: Window, ballot: Ballot,
+                  also: Screen | None = None) -> Screen:  # fmt: skip
     """After the close: say so, show the ballot read-only, and where results are published.
-    Only residents with a ballot are thanked for taking part."""
+    Only residents with a ballot are thanked for taking part. `also`: the measures round's
+    budget ballot, listed below (it may still be open while the prioritisation is closed)."""
     closed = t.datetime(current.closes)
     if ballot.empty:
         lines = [t.gettext("Voting closed on %(date)s.", date=closed)]
@@ -89,13 +93,16 @@ def closed_screen(t: Translator, procedure: Procedure, current: Window, ballot: 
         lines.append("")
         lines.append("<b>{}</b>".format(t.gettext("My ballot")))
         lines += ballot_lines(t, procedure, ballot)
+    if also is not None:
+        return Screen("\n".join([*lines, also.text]), [*also.rows, back_to_menu(t)])
     return Screen("\n".join(lines), [back_to_menu(t)])
 
 
 async def show_closed(update: Update, context: ChatContext, current: Window) -> None:
     """After the close: the resident's ballot read-only (the menu and /myballot both end here)."""
     ballot = await ballots.ballot(context.db, key_of(update, context))
-    await show(update, context, closed_screen(context.t, context.procedure, current, ballot))
+    also = await _budget_part(update, context)
+    await show(update, context, closed_screen(context.t, context.procedure, current, ballot, also))
 
 
 def my_ballot_entry(t: Translator) -> Button:
@@ -111,4 +118,16 @@ async def show_my_ballot(update: Update, context: ChatContext) -> None:
         return
     ballot = await ballots.ballot(context.db, key_of(update, context))
     can_change = current.state() is WindowState.OPEN
-    await show(update, context, myballot_screen(context.t, context.procedure, ballot, can_change))
+    also = await _budget_part(update, context)
+    screen = myballot_screen(context.t, context.procedure, ballot, can_change, also)
+    await show(update, context, screen)
+
+
+async def _budget_part(update: Update, context: ChatContext) -> Screen | None:
+    # The measures round's budget ballot, when the procedure has the round. Imported here:
+    # the measures' screens use voting's pure parts, which import this module.
+    if context.procedure.measures is None:
+        return None
+    from bot.measures.budget_view import budget_part
+
+    return await budget_part(update, context)

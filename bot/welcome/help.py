@@ -19,7 +19,8 @@ def help_screen(t: Translator, procedure: Procedure, *, staff: bool = False) -> 
     commands = "\n".join(f"/{c.command} – {c.description}" for c in command_list(t))
     staff_part = []
     if staff:
-        listed = "\n".join(f"/{c.command} – {c.description}" for c in staff_command_list(t))
+        found = staff_command_list(t, measures=procedure.measures is not None)
+        listed = "\n".join(f"/{c.command} – {c.description}" for c in found)
         staff_part = [t.gettext("For staff:") + "\n" + listed]
     paragraphs = [
         "<b>{}</b>".format(t.gettext("Help")),

@@ -1,9 +1,13 @@
 """The measures round's entry in the main menu and its hub, in every language of the file."""
 
+from dataclasses import replace
+
+from bot.emulated import EmulatedBot
 from bot.measures.buttons import BudgetStart, MeasuresHome, ProposeStart
+from bot.procedure import load_procedure
 from storage import measures
-from tests.conftest import RESIDENT, data, last
-from tests.measures.conftest import open_round
+from tests.conftest import RESIDENT, alert, data, last
+from tests.measures.conftest import MEASURES_FILE, open_round
 
 
 async def test_the_menu_has_the_measures_entry_and_the_hub_says_what_is_open(measures_bot):
@@ -33,7 +37,12 @@ async def test_the_file_measures_are_stored_approved_with_their_cost(measures_bo
     assert stored[0].texts["en"].title == "Evening courses with childcare"
 
 
-async def test_without_a_measures_round_there_is_no_entry(running):
-    running.fake.add_user(RESIDENT, language_code="en")
-    await running.send(RESIDENT, "/start")
-    assert MeasuresHome().pack() not in data(last(running))
+async def test_without_a_measures_round_there_is_no_entry(settings):
+    mini = MEASURES_FILE.parent / "mini.toml"  # a procedure without [measures]
+    bot = EmulatedBot(replace(settings, procedure=mini), load_procedure(mini))
+    async with bot:
+        bot.fake.add_user(RESIDENT, language_code="en")
+        await bot.send(RESIDENT, "/start")
+        assert MeasuresHome().pack() not in data(last(bot))
+        await bot.press_forged(RESIDENT, MeasuresHome())  # a forged button: out of date
+        assert "out of date" in alert(bot).text
