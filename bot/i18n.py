@@ -114,6 +114,11 @@ class Translator:
 
         return _PLACEHOLDER.sub(number, template) % params
 
+    def numeral(self, text: str) -> str:
+        """A number as a label ("1.2", "#3", "4.") written with the language's own digits, so
+        that a Persian screen has one digit style throughout."""
+        return self._digits(text)
+
     def _digits(self, text: str) -> str:
         """ASCII digits in text turned into the language's own digits (Persian), if any."""
         return text.translate(PERSIAN_DIGITS) if self.language in NATIVE_DIGITS else text

@@ -65,7 +65,7 @@ def untranslated_note(t: Translator, numbers: Sequence[int]) -> list[str]:
     """One line for the measures shown in another language than the reader's (or none)."""
     if not numbers:
         return []
-    listed = ", ".join(f"#{n}" for n in numbers)
+    listed = ", ".join(t.numeral(f"#{n}") for n in numbers)
     note = t.ngettext(
         "(Measure %(numbers)s is not yet available in your language.)",
         "(Measures %(numbers)s are not yet available in your language.)",
@@ -102,7 +102,7 @@ def goal_text(t: Translator, procedure: Procedure, field: Field, goal_id: str) -
     number = procedure.fields.index(field) + 1
     for n, goal in enumerate(field.goals, start=1):
         if goal.id == goal_id:
-            return goal_label(t, procedure, goal, f"{number}.{n}")
+            return goal_label(t, procedure, goal, t.numeral(f"{number}.{n}"))
     return ""
 
 
@@ -113,7 +113,7 @@ def measure_block(
     """A measure in the message: number and title, cost and sub-goal, the description."""
     text, _ = measure.text(t.language)
     mark = "✅ " if chosen else ""
-    lines = [f"{mark}<b>#{measure.id} {escape(text.title)}</b>"]
+    lines = [f"{mark}<b>{t.numeral(f'#{measure.id}')} {escape(text.title)}</b>"]
     cost = t.money(measure.cost or 0, measures.currency)
     goal = goal_text(t, procedure, field, measure.goal_id)
     if goal:
@@ -181,11 +181,11 @@ def fields_screen(t: Translator, procedure: Procedure, measures: Measures,
             len(group.measures),
             selected=selected,
         )
-        lines.append(f"{group.number}. {escape(title)}: {count}")
+        lines.append(f"{t.numeral(str(group.number))}. {escape(title)}: {count}")
         if group.measures:
             mark = "✅ " if selected else "▫️ "
-            counted = f"({selected}/{len(group.measures)})"  # chosen of the field's measures
-            label = f"{mark}{group.number}. {trimmed(title, LABEL_CHARS)} {counted}"
+            counted = t.numeral(f"({selected}/{len(group.measures)})")  # chosen of the field's
+            label = f"{mark}{t.numeral(str(group.number))}. {trimmed(title, LABEL_CHARS)} {counted}"
             rows.append([Button(label, BudgetField(group.field))])
     if not any(group.measures for group in groups):
         lines += ["", t.gettext("There are no measures to choose yet.")]
@@ -211,7 +211,7 @@ def field_screen(t: Translator, procedure: Procedure, measures: Measures,
     page = min(page, len(split) - 1)
     shown = [group.measures[i] for i in split[page]]
     lines = [
-        f"<b>{group.number}. {escape(title)}</b>",
+        f"<b>{t.numeral(str(group.number))}. {escape(title)}</b>",
         budget_line(t, measures, ballot.spent),
         "",
     ]
@@ -227,7 +227,8 @@ def field_screen(t: Translator, procedure: Procedure, measures: Measures,
         chosen = measure.id in ballot.chosen
         mark = "✅ " if chosen else "☐ "
         short = trimmed(title_of(t, measure)[0], LABEL_CHARS)
-        rows.append([Button(f"{mark}#{measure.id} {short}", BudgetPick(measure.id, not chosen))])
+        label = f"{mark}{t.numeral(f'#{measure.id}')} {short}"
+        rows.append([Button(label, BudgetPick(measure.id, not chosen))])
     if len(split) > 1:
         rows.append(
             [
@@ -256,7 +257,7 @@ def selection_lines(t: Translator, measures: Measures, chosen: Sequence[Measure]
     for measure in chosen:
         title, _ = title_of(t, measure)
         cost = t.money(measure.cost or 0, measures.currency)
-        lines.append(f"✅ #{measure.id} {escape(title)} – {cost}")
+        lines.append(f"✅ {t.numeral(f'#{measure.id}')} {escape(title)} – {cost}")
     lines += untranslated_note(t, [m.id for m in chosen if title_of(t, m)[1]])
     return lines
 

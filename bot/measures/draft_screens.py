@@ -42,7 +42,7 @@ def field_screen(t: Translator, procedure: Procedure, measures: Measures) -> Scr
         t.gettext("Which action field is your measure for?"),
     ]
     rows = [
-        [Button(f"{n}. {procedure.text(f.title, t.language)}", ProposeField(f))]
+        [Button(f"{t.numeral(str(n))}. {procedure.text(f.title, t.language)}", ProposeField(f))]
         for n, f in enumerate(procedure.fields, start=1)
     ]
     rows.append(hub_row(t))
@@ -55,17 +55,21 @@ def goal_screen(t: Translator, procedure: Procedure, field_id: str) -> Screen:
     assert field is not None
     number = procedure.fields.index(field) + 1
     lines = [
-        f"<b>{number}. {escape(procedure.text(field.title, t.language))}</b>",
+        f"<b>{t.numeral(str(number))}. {escape(procedure.text(field.title, t.language))}</b>",
         "",
         *(
-            f"{number}.{n} {escape(procedure.text(goal.text, t.language))}"
+            f"{t.numeral(f'{number}.{n}')} {escape(procedure.text(goal.text, t.language))}"
             for n, goal in enumerate(field.goals, start=1)
         ),
         "",
         t.gettext("Which sub-goal does your measure serve?"),
     ]
     rows = [
-        [Button(goal_label(t, procedure, goal, f"{number}.{n}"), ProposeGoal(field, goal))]
+        [
+            Button(
+                goal_label(t, procedure, goal, t.numeral(f"{number}.{n}")), ProposeGoal(field, goal)
+            )
+        ]
         for n, goal in enumerate(field.goals, start=1)
     ]
     rows.append([Button(t.gettext("⬅ All action fields"), ProposeStart())])

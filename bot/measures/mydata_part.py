@@ -37,7 +37,7 @@ def measures_lines(t: Translator, procedure: Procedure, data: StoredData) -> lis
         lines.append(t.gettext("You have not proposed any measures."))
     for measure in data.proposals:
         title, description = _own_words(measure)
-        lines.append(f"#{measure.id} {escape(title)} ({state_text(t, measure)})")
+        lines.append(f"{t.numeral(f'#{measure.id}')} {escape(title)} ({state_text(t, measure)})")
         if description:
             lines.append(escape(description))
     lines += ["", "<b>{}</b>".format(t.gettext("Measures you chose"))]
@@ -48,7 +48,7 @@ def measures_lines(t: Translator, procedure: Procedure, data: StoredData) -> lis
     if procedure.measures is not None:
         lines += selection_lines(t, procedure.measures, data.chosen, data.budget.spent)
     else:
-        lines += [f"✅ #{m.id} {escape(_own_words(m)[0])}" for m in data.chosen]
+        lines += [f"✅ {t.numeral(f'#{m.id}')} {escape(_own_words(m)[0])}" for m in data.chosen]
     return lines
 
 

@@ -54,11 +54,11 @@ def where_lines(t: Translator, procedure: Procedure, field_id: str, goal_id: str
     return [
         t.gettext(
             "Action field: %(title)s",
-            title=escape(f"{number}. {procedure.text(field.title, t.language)}"),
+            title=escape(f"{t.numeral(number)}. {procedure.text(field.title, t.language)}"),
         ),
         t.gettext(
             "Sub-goal: %(goal)s",
-            goal=escape(f"{numbered} {procedure.text(goal.text, t.language)}"),
+            goal=escape(f"{t.numeral(numbered)} {procedure.text(goal.text, t.language)}"),
         ),
     ]
 

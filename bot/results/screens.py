@@ -13,6 +13,7 @@ from bot.chat.menu import back_to_menu
 from bot.chat.screens import Screen
 from bot.chat.text import escape
 from bot.i18n import Translator, native_name
+from bot.measures.buttons import MeasureResults
 from bot.procedure import Procedure
 from bot.results.buttons import Export, FieldChart, OverviewChart, Results, ResultsPage
 from bot.results.charts import Bar, Chart
@@ -181,6 +182,9 @@ def staff_overview(t: Translator, procedure: Procedure, outcome: Outcome) -> Scr
             Button(t.gettext("📄 JSON file"), Export("json")),
         ]
     )
+    if procedure.measures is not None:
+        # The measures round's results: the costed priority list (bot/measures/).
+        rows.append([Button(t.gettext("📊 Costed priority list"), MeasureResults())])
     rows.append(back_to_menu(t))
     return Screen("\n".join(lines), rows)
 

@@ -9,6 +9,7 @@ the window and consent before anything is stored. Refusals are a short alert; no
 import re
 from dataclasses import replace
 from datetime import datetime
+from functools import lru_cache
 
 from telegram import Update
 
@@ -43,13 +44,13 @@ def _goal_rows(
     chosen = ballot.chosen(field.id)
     rows = []
     for n, goal in enumerate(field.goals, start=1):
-        label = goal_label(t, procedure, goal, f"{number}.{n}")
+        label = goal_label(t, procedure, goal, t.numeral(f"{number}.{n}"))
         if procedure.voting.method == "points":
             points = chosen.get(goal.id, 0)
             rows.append(
                 [
                     Button("➖", Points(field, goal, max(points - 1, 0))),
-                    Button(f"{number}.{n}: {points}", Points(field, goal, points)),
+                    Button(t.numeral(f"{number}.{n}: {points}"), Points(field, goal, points)),
                     Button("➕", Points(field, goal, points + 1)),
                 ]
             )
@@ -83,12 +84,12 @@ def ballot_screen(
     number = procedure.fields.index(field) + 1
     chosen = ballot.chosen(field.id)
     lines = [
-        f"<b>{number}. {escape(procedure.text(field.title, t.language))}</b>",
+        f"<b>{t.numeral(str(number))}. {escape(procedure.text(field.title, t.language))}</b>",
         f"<i>{escape(procedure.text(field.guiding_goal, t.language))}</i>",
         "",
     ]
     lines += [
-        f"{number}.{n} {escape(procedure.text(goal.text, t.language))}"
+        f"{t.numeral(f'{number}.{n}')} {escape(procedure.text(goal.text, t.language))}"
         for n, goal in enumerate(field.goals, start=1)
     ]
     lines.append("")
@@ -107,7 +108,7 @@ def ballot_screen(
     if note:
         lines.append(note)
     if closes is not None:
-        lines.append(open_until(t, closes))
+        lines.append(_open_until(t, closes))
     rows = _goal_rows(t, procedure, field, ballot)
     mark = "✅ " if field.id in ballot.abstained else ""
     rows.append([Button(mark + t.gettext("🤷 No preference in this field"), NoPreference(field))])
@@ -124,6 +125,13 @@ def ballot_screen(
     if any(ballot.answered(f.id) for f in procedure.fields):
         rows.append([Button(t.gettext("🏁 Done"), Done())])
     return Screen("\n".join(lines), rows)
+
+
+@lru_cache(maxsize=64)
+def _open_until(t: Translator, closes: datetime) -> str:
+    # Formatted once per language and closing time: Babel's date formatting would otherwise
+    # be the most expensive step of drawing the screen on every tap.
+    return open_until(t, closes)
 
 
 def field_tag(field: Field) -> str:
@@ -255,7 +263,7 @@ def _limits(procedure: Procedure) -> dict[str, int]:
     return {"max_goals": voting.top_n}
 
 
-TYPED = re.compile(r"^\s*(\d{1,3})(?:[.,](\d{1,3}))?\s*$")
+TYPED = re.compile(r"^\s*(\d{1,3})(?:[.,٫](\d{1,3}))?\s*$")  # \d: Persian digits too
 
 
 async def typed_goal(update: Update, context: ChatContext) -> None:
@@ -278,8 +286,8 @@ async def typed_goal(update: Update, context: ChatContext) -> None:
         hint = t.gettext(
             "Type the number of a sub-goal of this field (%(first)s to %(last)s), or use the "
             "buttons.",
-            first=f"{number}.1",
-            last=f"{number}.{len(field.goals)}",
+            first=t.numeral(f"{number}.1"),
+            last=t.numeral(f"{number}.{len(field.goals)}"),
         )
         ballot = await ballots.ballot(context.db, key_of(update, context))
         await show_ballot(update, context, field, ballot, note=hint)

@@ -71,7 +71,7 @@ def method_line(t: Translator, procedure: Procedure) -> str:
 def missing_line(t: Translator, procedure: Procedure, ballot: Ballot) -> str:
     """ "Still open: 3 of 7 action fields: …" for a ballot begun and not finished, else ""."""
     missing = [
-        f"{n}. {procedure.text(f.title, t.language)}"
+        f"{t.numeral(str(n))}. {procedure.text(f.title, t.language)}"
         for n, f in enumerate(procedure.fields, start=1)
         if not ballot.answered(f.id)
     ]
@@ -108,7 +108,7 @@ def fields_progress_screen(
         [
             Button(
                 ("✅ " if ballot.answered(f.id) else "▫️ ")
-                + f"{n}. {procedure.text(f.title, t.language)}",
+                + f"{t.numeral(str(n))}. {procedure.text(f.title, t.language)}",
                 FieldBallot(f),
             )
         ]

@@ -25,7 +25,7 @@ def fields_screen(t: Translator, procedure: Procedure) -> Screen:
         t.gettext("Choose one to read its guiding goal and sub-goals."),
     )
     rows = [
-        [Button(f"{n}. {procedure.text(f.title, t.language)}", FieldPage(f))]
+        [Button(f"{t.numeral(str(n))}. {procedure.text(f.title, t.language)}", FieldPage(f))]
         for n, f in enumerate(procedure.fields, start=1)
     ]
     rows.append(back_to_menu(t))
@@ -36,7 +36,7 @@ def field_screen(t: Translator, procedure: Procedure, field: Field) -> Screen:
     """One action field: its guiding goal and numbered sub-goals."""
     number = procedure.fields.index(field) + 1
     lines = [
-        f"<b>{number}. {escape(procedure.text(field.title, t.language))}</b>",
+        f"<b>{t.numeral(str(number))}. {escape(procedure.text(field.title, t.language))}</b>",
         "",
         "<b>{}</b>".format(t.gettext("Guiding goal")),
         escape(procedure.text(field.guiding_goal, t.language)),
@@ -44,7 +44,7 @@ def field_screen(t: Translator, procedure: Procedure, field: Field) -> Screen:
         "<b>{}</b>".format(t.gettext("Sub-goals")),
     ]
     lines += [
-        f"{number}.{n} {escape(procedure.text(goal.text, t.language))}"
+        f"{t.numeral(f'{number}.{n}')} {escape(procedure.text(goal.text, t.language))}"
         for n, goal in enumerate(field.goals, start=1)
     ]
     rows = [

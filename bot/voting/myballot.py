@@ -22,7 +22,9 @@ def ballot_lines(t: Translator, procedure: Procedure, ballot: Ballot) -> list[st
     """Everything the resident chose, per field, in their language."""
     lines = []
     for number, field in enumerate(procedure.fields, start=1):
-        lines.append(f"\n<b>{number}. {escape(procedure.text(field.title, t.language))}</b>")
+        lines.append(
+            f"\n<b>{t.numeral(str(number))}. {escape(procedure.text(field.title, t.language))}</b>"
+        )
         chosen = ballot.chosen(field.id)
         if field.id in ballot.abstained:
             lines.append(t.gettext("No preference in this field."))
@@ -31,7 +33,7 @@ def ballot_lines(t: Translator, procedure: Procedure, ballot: Ballot) -> list[st
         for n, goal in enumerate(field.goals, start=1):
             if goal.id not in chosen:
                 continue
-            text = f"{number}.{n} {escape(procedure.text(goal.text, t.language))}"
+            text = f"{t.numeral(f'{number}.{n}')} {escape(procedure.text(goal.text, t.language))}"
             if procedure.voting.method == "points":
                 points = t.ngettext("%(count)d point", "%(count)d points", chosen[goal.id])
                 text += f" ({points})"
@@ -45,7 +47,11 @@ def ballot_lines(t: Translator, procedure: Procedure, ballot: Ballot) -> list[st
 def ranking_lines(t: Translator, procedure: Procedure, ballot: Ballot) -> list[str]:
     """The resident's order of the action fields, one numbered line each."""
     titles = {f.id: procedure.text(f.title, t.language) for f in procedure.fields}
-    return [f"{n}. {escape(titles[f])}" for n, f in enumerate(ballot.ranking, 1) if f in titles]
+    return [
+        f"{t.numeral(str(n))}. {escape(titles[f])}"
+        for n, f in enumerate(ballot.ranking, 1)
+        if f in titles
+    ]
 
 
 def myballot_screen(t: Translator, procedure: Procedure, ballot: Ballot, can_change: bool,
@@ -62,7 +68,8 @@ def myballot_screen(t: Translator, procedure: Procedure, ballot: Ballot, can_cha
             [
                 Button(
                     t.gettext(
-                        "✏️ Change: %(field)s", field=f"{n}. {procedure.text(f.title, t.language)}"
+                        "✏️ Change: %(field)s",
+                        field=f"{t.numeral(str(n))}. {procedure.text(f.title, t.language)}",
                     ),
                     FieldBallot(f),
                 )

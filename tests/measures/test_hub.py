@@ -3,10 +3,10 @@
 from dataclasses import replace
 
 from bot.emulated import EmulatedBot
-from bot.measures.buttons import BudgetStart, MeasuresHome, ProposeStart
+from bot.measures.buttons import BudgetStart, MeasureResults, MeasuresHome, ProposeStart
 from bot.procedure import load_procedure
 from storage import measures
-from tests.conftest import RESIDENT, alert, data, last
+from tests.conftest import RESIDENT, STAFF, alert, data, last
 from tests.measures.conftest import MEASURES_FILE, open_round
 
 
@@ -46,3 +46,11 @@ async def test_without_a_measures_round_there_is_no_entry(settings):
         assert MeasuresHome().pack() not in data(last(bot))
         await bot.press_forged(RESIDENT, MeasuresHome())  # a forged button: out of date
         assert "out of date" in alert(bot).text
+
+
+async def test_staff_reach_the_costed_priority_list_from_results(measures_bot):
+    measures_bot.fake.add_user(STAFF, language_code="en")
+    await measures_bot.send(STAFF, "/results")
+    assert MeasureResults().pack() in data(last(measures_bot, STAFF))
+    await measures_bot.press(STAFF, MeasureResults())
+    assert "Evening courses with childcare" in last(measures_bot, STAFF).plain_text

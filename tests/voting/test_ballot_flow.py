@@ -153,7 +153,9 @@ async def test_done_ends_the_ballot_and_what_is_missing_is_shown_later(voting, e
             date=t.datetime(moment),
         )
         assert saved in end.plain_text
-        titles = "; ".join(f"{i}. {f.title[language]}" for i, f in enumerate(example.fields, 1))
+        titles = "; ".join(
+            f"{t.numeral(str(i))}. {f.title[language]}" for i, f in enumerate(example.fields, 1)
+        )
         missing = t.ngettext(
             "Still open: %(count)d of %(total)d action fields: %(fields)s",
             "Still open: %(count)d of %(total)d action fields: %(fields)s",
@@ -264,6 +266,18 @@ async def test_a_short_label_joins_the_number_on_the_button(short_bot):
         await bot.press(user, FieldBallot(field))
         await bot.press(user, Pick(field, field.goals[0], True))
         labels = [label.lstrip("\u200f") for label, _ in buttons(last(bot, user))]
-        assert f"✅ 1.1 Kurse {language}" in labels
-        assert "☐ 1.2" in labels
+        t = bot.services.catalogs.translator(language)
+        assert f"✅ {t.numeral('1.1')} Kurse {language}" in labels  # Persian: ۱.۱
+        assert f"☐ {t.numeral('1.2')}" in labels
         assert field.goals[0].text[language] in last(bot, user).plain_text
+
+
+async def test_persian_screens_number_in_persian_digits_and_take_them_typed(voting, example):
+    await agree(voting, RESIDENT, "fa")
+    field = example.fields[0]
+    await voting.press(RESIDENT, FieldBallot(field))
+    screen = last(voting).plain_text
+    assert "۱.۲ " in screen and "1.2 " not in screen  # one digit style on the screen
+    await voting.send(RESIDENT, "۱٫۲")  # as a Persian keyboard types it
+    stored = rows(voting.database_path, "SELECT goal_id FROM ballots")
+    assert stored == [(field.goals[1].id,)]
