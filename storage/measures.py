@@ -356,6 +356,14 @@ async def _state(connection: aiosqlite.Connection, measure_id: int) -> str | Non
     return str(rows[0][0]) if rows else None
 
 
+async def _not_pending(connection: aiosqlite.Connection, measure_id: int) -> Decided | None:
+    # Why a decision that needs a pending proposal cannot be made (None: it can).
+    state = await _state(connection, measure_id)
+    if state is None:
+        return Decided.MISSING
+    return None if state == PENDING else Decided.NOT_PENDING
+
+
 async def _chosen(connection: aiosqlite.Connection, measure_id: int) -> bool:
     rows = await connection.execute_fetchall(
         "SELECT 1 FROM budget_ballots WHERE measure_id = ? LIMIT 1", (measure_id,)
@@ -381,11 +389,9 @@ async def _decide(
 async def approve(db: Database, staff_id: int | None, measure_id: int, cost: int) -> Decided:
     """Approve a pending proposal with its cost estimate; audited."""
     async with db.transaction() as connection:
-        state = await _state(connection, measure_id)
-        if state is None:
-            return Decided.MISSING
-        if state != PENDING:
-            return Decided.NOT_PENDING
+        refused = await _not_pending(connection, measure_id)
+        if refused is not None:
+            return refused
         await _decide(connection, measure_id, staff_id, APPROVED, cost=cost)
         await _audit(connection, staff_id, "measures.approve", f"#{measure_id} cost={cost}")
     return Decided.DONE
@@ -396,11 +402,9 @@ async def reject(
 ) -> Decided:
     """Reject a pending proposal with a reason category and an optional note; audited."""
     async with db.transaction() as connection:
-        state = await _state(connection, measure_id)
-        if state is None:
-            return Decided.MISSING
-        if state != PENDING:
-            return Decided.NOT_PENDING
+        refused = await _not_pending(connection, measure_id)
+        if refused is not None:
+            return refused
         await _decide(connection, measure_id, staff_id, REJECTED, reason=reason, note=note)
         await _audit(connection, staff_id, "measures.reject", f"#{measure_id} {reason}")
     return Decided.DONE
@@ -409,11 +413,9 @@ async def reject(
 async def merge(db: Database, staff_id: int | None, measure_id: int, into: int) -> Decided:
     """A pending proposal is a duplicate of the approved measure `into`; audited."""
     async with db.transaction() as connection:
-        state = await _state(connection, measure_id)
-        if state is None:
-            return Decided.MISSING
-        if state != PENDING:
-            return Decided.NOT_PENDING
+        refused = await _not_pending(connection, measure_id)
+        if refused is not None:
+            return refused
         if into == measure_id or await _state(connection, into) != APPROVED:
             return Decided.TARGET
         await _decide(connection, measure_id, staff_id, MERGED, merged_into=into)

@@ -12,7 +12,8 @@ from telegram import InlineKeyboardMarkup
 
 from bot.broadcasting.texts import Messages, texts_for_all
 from bot.broadcasting.worker import Keyboards, OnStart, Render
-from bot.chat.buttons import Button, markup
+from bot.chat.buttons import Button, ButtonData, markup
+from bot.chat.screens import Screen
 from bot.chat.text import escape
 from bot.i18n import Catalogs, Translator
 from bot.news import timeline
@@ -48,6 +49,25 @@ async def queue(
     )
     assert broadcast_id is not None
     return broadcast_id
+
+
+def send_or_cancel(
+    t: Translator, heading: str, total: int, send: ButtonData, cancel: ButtonData
+) -> Screen:
+    """Staff's last step before a prepared broadcast (results, funded measures) is queued:
+    what it is, how many subscribers get it, and "Send" or "Cancel"."""
+    text = "\n".join(
+        [
+            f"<b>{heading}</b>",
+            t.ngettext(
+                "This message goes to %(count)d subscriber, each in their own language.",
+                "This message goes to %(count)d subscribers, each in their own language.",
+                total,
+            ),
+        ]
+    )
+    rows = [[Button(t.gettext("✅ Send"), send)], [Button(t.gettext("✖ Cancel"), cancel)]]
+    return Screen(text, rows)
 
 
 def news_heading(procedure: Procedure) -> Callable[[Translator], str]:

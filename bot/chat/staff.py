@@ -4,7 +4,7 @@ BOT_ADMINS; for everyone else they look like an unknown command, and the attempt
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
-from telegram import Update
+from telegram import Chat, Update
 
 from bot.chat.context import ChatContext
 from bot.chat.fallback import unknown_command
@@ -19,6 +19,17 @@ async def is_staff(update: Update, context: ChatContext, command: str) -> bool:
     await audit.record(context.db, user.id if user else None, "staff.refused", command)
     await unknown_command(update, context)
     return False
+
+
+def staff_in_private(update: Update, context: ChatContext) -> bool:
+    """Staff in their private chat with the bot (staff figures never go to a group)."""
+    user, chat = update.effective_user, update.effective_chat
+    return (
+        user is not None
+        and chat is not None
+        and chat.type == Chat.PRIVATE
+        and context.services.is_staff(user.id)
+    )
 
 
 def actor(update: Update) -> int | None:

@@ -14,7 +14,6 @@ from datetime import UTC, datetime
 from telegram import Update
 
 from bot.broadcasting import publishing
-from bot.chat.buttons import Button
 from bot.chat.context import ChatContext
 from bot.chat.screens import Screen, answer_press, show
 from bot.chat.staff import actor
@@ -91,21 +90,9 @@ async def preview(update: Update, context: ChatContext, listed: CostedList) -> N
         return
     await answer_press(update, context)
     await chat.send_message(message, parse_mode="HTML")
-    text = "\n".join(
-        [
-            "<b>{}</b>".format(t.gettext("📣 Announce the funded measures")),
-            t.ngettext(
-                "This message goes to %(count)d subscriber, each in their own language.",
-                "This message goes to %(count)d subscribers, each in their own language.",
-                total,
-            ),
-        ]
-    )
-    rows = [
-        [Button(t.gettext("✅ Send"), AnnounceAnswer(number, True))],
-        [Button(t.gettext("✖ Cancel"), AnnounceAnswer(number, False))],
-    ]
-    await show(update, context, Screen(text, rows), edit=False)
+    heading = t.gettext("📣 Announce the funded measures")
+    yes, no = AnnounceAnswer(number, True), AnnounceAnswer(number, False)
+    await show(update, context, publishing.send_or_cancel(t, heading, total, yes, no), edit=False)
 
 
 async def answer_preview(update: Update, context: ChatContext, listed: CostedList) -> str | None:

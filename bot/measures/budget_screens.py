@@ -12,18 +12,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.chat.buttons import Button, Link
+from bot.chat.buttons import Button
 from bot.chat.menu import back_to_menu
 from bot.chat.screens import Screen
 from bot.chat.text import escape, visible_length
 from bot.i18n import Translator
 from bot.measures.budget_buttons import BudgetDone, BudgetField, BudgetPick
 from bot.measures.buttons import BudgetStart, MeasuresHome
-from bot.news.buttons import Subscription
 from bot.procedure import Field, Measures, Procedure
 from bot.voting.ballot import goal_label
-from bot.voting.buttons import MyBallot
-from bot.voting.end import share_url
+from bot.voting.end import ways_on
 from storage.measures import BudgetBallot, Measure
 
 # A title in a button: as long as a sub-goal's short label (the procedure's limit), so that
@@ -275,17 +273,7 @@ def end_screen(t: Translator, measures: Measures, chosen: Sequence[Measure], spe
         "",
         *selection_lines(t, measures, chosen, spent),
     ]
-    rows = [
-        [Button(t.gettext("🧾 My ballot"), MyBallot())],
-        [Button(t.gettext("📋 All action fields"), BudgetStart())],
-    ]
-    if offer_news:
-        rows.append([Button(t.gettext("🔔 Get the news"), Subscription(True))])
-    if username:
-        label = "📣 " + t.gettext("Share this bot with your neighbours")
-        rows.append([Button(label, Link(share_url(username)))])
-    rows.append(back_to_menu(t))
-    return Screen("\n".join(lines), rows)
+    return Screen("\n".join(lines), ways_on(t, BudgetStart(), offer_news, username))
 
 
 def before_screen(t: Translator, opens: datetime) -> Screen:

@@ -10,13 +10,14 @@ on while a list is computed.
 import asyncio
 from datetime import UTC, datetime
 
-from telegram import Chat, Update
+from telegram import Update
 
 from bot.chat.buttons import Button
 from bot.chat.context import ChatContext, ChatHandler
 from bot.chat.fallback import stale_text
 from bot.chat.presses import Presses
 from bot.chat.screens import Screen, answer_press, send_text, show
+from bot.chat.staff import staff_in_private
 from bot.measures import announce, charts
 from bot.measures.buttons import MeasureResults, MeasuresHome
 from bot.measures.exports import to_csv, to_json
@@ -39,17 +40,6 @@ from bot.voting.window import window
 from storage import measures as stored
 
 
-def _staff(update: Update, context: ChatContext) -> bool:
-    """Staff in their private chat with the bot (staff figures never go to a group)."""
-    user, chat = update.effective_user, update.effective_chat
-    return (
-        user is not None
-        and chat is not None
-        and chat.type == Chat.PRIVATE
-        and context.services.is_staff(user.id)
-    )
-
-
 async def _public(context: ChatContext) -> bool:
     measures = context.procedure.measures
     window = await measures_window(context.db, context.procedure, "voting")
@@ -67,7 +57,7 @@ async def _not_yet(update: Update, context: ChatContext) -> None:
 
 async def _page(update: Update, context: ChatContext, page: int) -> None:
     t, procedure = context.t, context.procedure
-    if _staff(update, context):
+    if staff_in_private(update, context):
         listed = await costed_list(context.db, procedure)
         await show(update, context, staff_list(t, procedure, listed, page))
     elif await _public(context):
@@ -93,7 +83,7 @@ async def show_page(update: Update, context: ChatContext) -> str | None:
 
 async def send_chart(update: Update, context: ChatContext) -> str | None:
     """The chart as an image (staff, or residents once the list is public)."""
-    if not _staff(update, context) and not await _public(context):
+    if not staff_in_private(update, context) and not await _public(context):
         return stale_text(context.t)
     listed = await costed_list(context.db, context.procedure)
     drawn = chart(context.t, listed)
@@ -119,7 +109,7 @@ async def export_text(context: ChatContext, format: str) -> str:
 
 async def send_export(update: Update, context: ChatContext) -> str | None:
     """Staff: the list as a CSV (for Excel) or JSON file, or the Pabulib election."""
-    if not _staff(update, context):
+    if not staff_in_private(update, context):
         return stale_text(context.t)
     pressed = context.button(MeasureExport)
     procedure = context.procedure
@@ -135,7 +125,7 @@ async def send_export(update: Update, context: ChatContext) -> str | None:
 
 async def start_announcement(update: Update, context: ChatContext) -> str | None:
     """Staff: the preview of the announcement, once the list is public and funds something."""
-    if not _staff(update, context):
+    if not staff_in_private(update, context):
         return stale_text(context.t)
     t = context.t
     if not await _public(context):
@@ -156,7 +146,7 @@ async def start_announcement(update: Update, context: ChatContext) -> str | None
 
 async def answer_announcement(update: Update, context: ChatContext) -> str | None:
     """Staff's Send or Cancel under the preview of the announcement."""
-    if not _staff(update, context):
+    if not staff_in_private(update, context):
         return stale_text(context.t)
     listed = await costed_list(context.db, context.procedure)
     return await announce.answer_preview(update, context, listed)

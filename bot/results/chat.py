@@ -9,13 +9,14 @@ will be. Charts are drawn in a worker thread, so voting goes on while one is mad
 import asyncio
 from datetime import UTC, datetime
 
-from telegram import Chat, Update
+from telegram import Update
 
 from bot.chat.buttons import Button
 from bot.chat.context import ChatContext
 from bot.chat.fallback import stale_text
 from bot.chat.menu import back_to_menu
 from bot.chat.screens import Screen, answer_press, send_text, show
+from bot.chat.staff import staff_in_private
 from bot.i18n import Translator
 from bot.results import charts, publishing
 from bot.results.buttons import Export, FieldChart, Results, ResultsPage
@@ -39,17 +40,6 @@ def results_entry(t: Translator) -> Button:
     return Button(t.gettext("📊 Results"), Results())
 
 
-def _staff(update: Update, context: ChatContext) -> bool:
-    """Staff in their private chat with the bot (staff figures never go to a group)."""
-    user, chat = update.effective_user, update.effective_chat
-    return (
-        user is not None
-        and chat is not None
-        and chat.type == Chat.PRIVATE
-        and context.services.is_staff(user.id)
-    )
-
-
 async def _public(context: ChatContext) -> bool:
     return is_public(context.procedure, await window(context.db, context.procedure))
 
@@ -68,7 +58,7 @@ async def show_results(update: Update, context: ChatContext) -> None:
     """/results and the menu's entry: staff's overview (or, with "publish", the preview of
     the results broadcast), or the public results."""
     t, procedure = context.t, context.procedure
-    if _staff(update, context):
+    if staff_in_private(update, context):
         outcome = await current_outcome(context.db, procedure)
         words = [w.lower() for w in (context.args or [])] if update.callback_query is None else []
         if words == ["publish"]:
@@ -97,7 +87,7 @@ async def results_page(update: Update, context: ChatContext) -> str | None:
     """One field's page: staff's figures or the public ranking."""
     pressed = context.button(ResultsPage)
     t, procedure = context.t, context.procedure
-    if _staff(update, context):
+    if staff_in_private(update, context):
         outcome = await current_outcome(context.db, procedure)
         field = _field(outcome, pressed.field.id)
         await show(update, context, staff_field(t, procedure, outcome, field, pressed.page))
@@ -120,7 +110,7 @@ async def _send_chart(update: Update, context: ChatContext, chart: charts.Chart)
 
 async def send_overview_chart(update: Update, context: ChatContext) -> str | None:
     """Staff: the overview chart as an image."""
-    if not _staff(update, context):
+    if not staff_in_private(update, context):
         return stale_text(context.t)
     outcome = await current_outcome(context.db, context.procedure)
     await _send_chart(update, context, overview_chart(context.t, context.procedure, outcome))
@@ -130,7 +120,7 @@ async def send_overview_chart(update: Update, context: ChatContext) -> str | Non
 async def send_field_chart(update: Update, context: ChatContext) -> str | None:
     """One field's chart as an image (staff, or residents once the results are public)."""
     pressed = context.button(FieldChart)
-    if not _staff(update, context) and not await _public(context):
+    if not staff_in_private(update, context) and not await _public(context):
         return stale_text(context.t)
     outcome = await current_outcome(context.db, context.procedure)
     field = _field(outcome, pressed.field.id)
@@ -140,7 +130,7 @@ async def send_field_chart(update: Update, context: ChatContext) -> str | None:
 
 async def publish_pressed(update: Update, context: ChatContext) -> str | None:
     """Staff's Send or Cancel under the preview of the results broadcast."""
-    if not _staff(update, context):
+    if not staff_in_private(update, context):
         return stale_text(context.t)
     outcome = await current_outcome(context.db, context.procedure)
     return await publishing.answer_preview(update, context, outcome)
@@ -148,7 +138,7 @@ async def publish_pressed(update: Update, context: ChatContext) -> str | None:
 
 async def send_export(update: Update, context: ChatContext) -> str | None:
     """Staff: the results as a CSV (for Excel) or JSON file."""
-    if not _staff(update, context):
+    if not staff_in_private(update, context):
         return stale_text(context.t)
     pressed = context.button(Export)
     procedure = context.procedure

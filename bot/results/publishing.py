@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 from telegram import Update
 
-from bot.chat.buttons import Button
+from bot.broadcasting.publishing import send_or_cancel
 from bot.chat.context import ChatContext
 from bot.chat.screens import Screen, answer_press, show
 from bot.chat.staff import actor
@@ -65,21 +65,9 @@ async def preview(update: Update, context: ChatContext, outcome: Outcome) -> Non
     await chat.send_photo(image, caption=caption(t, procedure, outcome), parse_mode="HTML")
     sizes = await outbox.audience_sizes(context.db, procedure.default_language)
     total = sum(sizes.values())
-    text = "\n".join(
-        [
-            "<b>{}</b>".format(t.gettext("Publish the results")),
-            t.ngettext(
-                "This message goes to %(count)d subscriber, each in their own language.",
-                "This message goes to %(count)d subscribers, each in their own language.",
-                total,
-            ),
-        ]
-    )
-    rows = [
-        [Button(t.gettext("✅ Send"), Publish(number, True))],
-        [Button(t.gettext("✖ Cancel"), Publish(number, False))],
-    ]
-    await show(update, context, Screen(text, rows), edit=False)
+    heading = t.gettext("Publish the results")
+    screen = send_or_cancel(t, heading, total, Publish(number, True), Publish(number, False))
+    await show(update, context, screen, edit=False)
 
 
 async def answer_preview(update: Update, context: ChatContext, outcome: Outcome) -> str | None:

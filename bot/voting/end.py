@@ -5,7 +5,7 @@ from urllib.parse import quote
 
 from telegram import Update
 
-from bot.chat.buttons import Button, Link
+from bot.chat.buttons import Button, ButtonData, Link
 from bot.chat.context import ChatContext
 from bot.chat.menu import back_to_menu, offers_subscription
 from bot.chat.screens import Screen, show
@@ -37,9 +37,17 @@ def end_screen(t: Translator, procedure: Procedure, ballot: Ballot, current: Win
     missing = missing_line(t, procedure, ballot)
     if missing:
         lines += ["", missing]
+    return Screen("\n".join(lines), ways_on(t, Vote(), offer_news, username))
+
+
+def ways_on(
+    t: Translator, fields: ButtonData, offer_news: bool, username: str | None
+) -> list[list[Button]]:
+    """The buttons under an end screen (the priorities' and the measures'): my ballot, back
+    to the fields (`fields`), the news for chats without them, sharing the bot, the menu."""
     rows = [
         [Button(t.gettext("🧾 My ballot"), MyBallot())],
-        [Button(t.gettext("📋 All action fields"), Vote())],
+        [Button(t.gettext("📋 All action fields"), fields)],
     ]
     if offer_news:
         rows.append([Button(t.gettext("🔔 Get the news"), Subscription(True))])
@@ -48,7 +56,7 @@ def end_screen(t: Translator, procedure: Procedure, ballot: Ballot, current: Win
         label = "📣 " + t.gettext("Share this bot with your neighbours")
         rows.append([Button(label, Link(share_url(username)))])
     rows.append(back_to_menu(t))
-    return Screen("\n".join(lines), rows)
+    return rows
 
 
 async def show_end(update: Update, context: ChatContext, ballot: Ballot) -> None:
