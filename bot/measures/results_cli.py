@@ -12,7 +12,6 @@ default); the comparison column is then the procedure's. `pabulib` writes the el
 
 import argparse
 import asyncio
-import sys
 from dataclasses import replace
 
 from bot.config import ConfigError, Settings
@@ -20,9 +19,10 @@ from bot.measures.exports import to_csv, to_json, to_table
 from bot.measures.outcome import costed_list
 from bot.measures.pabulib import to_pabulib
 from bot.procedure import Procedure, load_procedure
+from bot.results.cli import check_readable, write_out
 from bot.results.exports import CsvStyle
 from storage import measures as stored
-from storage.db import Database, check_version
+from storage.db import Database
 
 
 def _style(args: argparse.Namespace) -> CsvStyle:
@@ -73,17 +73,5 @@ def measures_results_command(settings: Settings, args: argparse.Namespace) -> in
     if args.merged or args.weights:
         raise ConfigError("--merged and --weights are for the prioritisation, not --round measures")
     procedure = _procedure(settings, args)
-    if not settings.database.is_file():
-        raise ConfigError(f"the database {settings.database} does not exist (BOT_DATABASE)")
-    check_version(settings.database)
-    text = asyncio.run(_text(settings, procedure, args))
-    if args.output is None:
-        sys.stdout.write(text)
-        return 0
-    try:
-        # newline="": the CSV carries its own \r\n line ends (Excel's).
-        args.output.write_text(text, encoding="utf-8", newline="")
-    except OSError as exc:
-        raise ConfigError(f"cannot write {args.output}: {exc.strerror}") from exc
-    print(f"written: {args.output}", file=sys.stderr)
-    return 0
+    check_readable(settings)
+    return write_out(asyncio.run(_text(settings, procedure, args)), args.output)

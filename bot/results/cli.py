@@ -116,19 +116,28 @@ def results_command(settings: Settings, args: argparse.Namespace) -> int:
     if args.format == "pabulib" or args.rule is not None:
         raise ConfigError("--format pabulib and --rule need --round measures")
     procedure = load_procedure(settings.procedure)
+    check_readable(settings)
+    return write_out(asyncio.run(_results_text(settings, procedure, args)), args.output)
+
+
+def check_readable(settings: Settings) -> None:
+    """The database exists and its schema is one this version reads (else ConfigError)."""
     if not settings.database.is_file():
         raise ConfigError(f"the database {settings.database} does not exist (BOT_DATABASE)")
     check_version(settings.database)
-    text = asyncio.run(_results_text(settings, procedure, args))
-    if args.output is None:
+
+
+def write_out(text: str, output: Path | None) -> int:
+    """The export to stdout, or to `output` with one line on stderr; the exit status."""
+    if output is None:
         sys.stdout.write(text)
         return 0
     try:
         # newline="": the CSV carries its own \r\n line ends (Excel's).
-        args.output.write_text(text, encoding="utf-8", newline="")
+        output.write_text(text, encoding="utf-8", newline="")
     except OSError as exc:
-        raise ConfigError(f"cannot write {args.output}: {exc.strerror}") from exc
-    print(f"written: {args.output}", file=sys.stderr)
+        raise ConfigError(f"cannot write {output}: {exc.strerror}") from exc
+    print(f"written: {output}", file=sys.stderr)
     return 0
 
 
