@@ -9,13 +9,14 @@ from dataclasses import dataclass, field
 from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import Application, Defaults
-from telegram.request import BaseRequest, HTTPXRequest
+from telegram.request import BaseRequest
 
 from bot import broadcasting, measures, news, privacy, results, voting, welcome
 from bot.broadcasting.progress import ProgressMessages
 from bot.broadcasting.publishing import keyboards, on_start, renderer
 from bot.broadcasting.send_budget import BudgetLimiter, SendBudget
 from bot.broadcasting.worker import BroadcastWorker
+from bot.chat.aiohttp_request import AiohttpRequest
 from bot.chat.commands import register_commands
 from bot.chat.context import (
     CONTEXT_TYPES,
@@ -104,9 +105,11 @@ def build_application(
         # Every request but getUpdates passes the budget: it counts residents' new messages,
         # so that a running broadcast leaves them room under Telegram's flood limit.
         rate_limiter=BudgetLimiter(lifecycle.budget),
-        request=request or HTTPXRequest(connection_pool_size=256),
+        # aiohttp rather than python-telegram-bot's httpx: the same HTTP for a fraction of the
+        # CPU per call (docs/DESIGN-NOTES.md, "Speed").
+        request=request or AiohttpRequest(connection_pool_size=256),
         # As ApplicationBuilder makes it: one connection for the long poll.
-        get_updates_request=get_updates_request or HTTPXRequest(connection_pool_size=1),
+        get_updates_request=get_updates_request or AiohttpRequest(connection_pool_size=1),
     )
     application: ChatApplication = (
         Application.builder()

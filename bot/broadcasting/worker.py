@@ -36,6 +36,7 @@ from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import NamedTuple, Protocol, TypeVar
 
+import aiohttp
 import httpx
 from telegram import InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
@@ -69,6 +70,10 @@ NEVER_LEFT = (
     httpx.ConnectTimeout,
     httpx.PoolTimeout,
     httpx.ProxyError,
+    # The same for aiohttp (bot/chat/aiohttp_request.py): no connection, or none in time
+    # (its connect timeout covers the wait for a pooled one); a proxy refusing is one too.
+    aiohttp.ClientConnectorError,
+    aiohttp.ConnectionTimeoutError,
     ConnectionRefusedError,
     socket.gaierror,
 )

@@ -11,12 +11,13 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from telegram import CallbackQuery, Message, Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, NetworkError
 
 from bot.chat.buttons import Button, markup
 from bot.chat.context import ChatContext
+from bot.chat.updates import PollingBot
 from bot.i18n import Translator
 
 log = logging.getLogger(__name__)
@@ -97,7 +98,7 @@ async def show(
     if edit is None:
         edit = query is not None
     if edit and query is not None and isinstance(query.message, Message):
-        editing = query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
+        editing = _edit(query, query.message, text, keyboard)
         if not context.answered:
             context.answered = True
             _, edited = await asyncio.gather(answer(query), editing, return_exceptions=True)
@@ -110,8 +111,7 @@ async def show(
             log.info("edit not confirmed (%s): trying once more", type(edited).__name__)
             await asyncio.sleep(EDIT_AGAIN_AFTER)
             (edited,) = await asyncio.gather(
-                query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=keyboard),
-                return_exceptions=True,
+                _edit(query, query.message, text, keyboard), return_exceptions=True
             )
         # Pressing the button of the screen that is already shown: nothing to change.
         if isinstance(edited, BaseException) and not _not_modified(edited):
@@ -121,6 +121,17 @@ async def show(
     if chat is None:
         return
     await chat.send_message(text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
+
+
+async def _edit(
+    query: CallbackQuery, message: Message, text: str, keyboard: InlineKeyboardMarkup | None
+) -> None:
+    # The bot's own edit skips building the Message Telegram sends back (chat/updates.py).
+    bot = query.get_bot()
+    if isinstance(bot, PollingBot):
+        await bot.edit_screen(message, text, keyboard)
+    else:
+        await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
 
 
 async def send_text(update: Update, context: ChatContext, text: str) -> None:

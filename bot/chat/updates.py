@@ -6,9 +6,12 @@
   quick taps never race.
 - Confirmed only once handled: Telegram forgets an update when getUpdates is called with an
   offset above its id. python-telegram-bot's Updater asks for the next batch (and so confirms
-  the last one) as soon as the last one is queued; `PollingBot.get_updates` first waits until
-  every update it fetched has been handled (`Deliveries`). A crash then costs a redelivery,
-  never an update; redelivery is harmless (below).
+  the last one) as soon as the last one is queued; `PollingBot.get_updates` asks once at
+  most half of them are still being handled, with an offset only past the updates already
+  handled (`Deliveries`), and skips the ones still in hand that Telegram sends again. A crash
+  then costs a redelivery, never an update; redelivery is harmless (below). Not waiting for
+  the whole batch keeps the slowest update of a batch from holding up the next
+  (docs/DESIGN-NOTES.md, "Speed").
 - Read one by one: python-telegram-bot reads a whole batch at once, and one update it cannot
   read (a field that a newer Bot API added and an older server leaves out) fails the batch,
   which it then fetches again at once, forever. `PollingBot` reads each update by itself,
@@ -21,6 +24,7 @@
 """
 
 import asyncio
+import contextlib
 import datetime as dtm
 import logging
 from collections import OrderedDict
@@ -29,9 +33,10 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Message, Update
 from telegram._utils.defaultvalue import DEFAULT_NONE, DefaultValue
 from telegram._utils.types import JSONDict, ODVInput, TimePeriod
+from telegram.constants import ParseMode
 from telegram.ext import BaseRateLimiter, BaseUpdateProcessor, Defaults, ExtBot
 from telegram.request import BaseRequest
 
@@ -39,14 +44,18 @@ log = logging.getLogger(__name__)
 
 UpdateHook = Callable[[object], None]
 
-# How long the next getUpdates waits for the updates of the last batch to be handled. Far
-# longer than any handler takes (Bot API calls time out after seconds); after that the stuck
+# How long an update may stay unconfirmed while it is being handled. Far longer than any
+# handler takes (Bot API calls time out after seconds); after that the stuck
 # ones are confirmed all the same, so that one hung update cannot make the bot deaf.
 PATIENCE = 60.0
 # On shutdown: how long the last getUpdates waits before it hands back (leaves unconfirmed)
 # the updates that are still being handled. Stopping waits for them all the same; handed back,
 # Telegram delivers them again after the restart, which is harmless.
 FAREWELL = 3.0
+# While updates are in hand, the next getUpdates waits until at most half of them are, but no
+# longer than this: one slow update (an export, an upload) holds up the others' taps at most
+# this long, not until it is done.
+STEP = 0.2
 REMEMBERED = 10_000  # update ids the processor remembers, to skip one delivered twice
 
 
@@ -81,13 +90,26 @@ def saved_in_this_update() -> bool:
 
 class Deliveries:
     """The updates fetched from Telegram and not yet handled, and the offset that confirms
-    everything else. `PollingBot` records what it fetched; the processor what it handled."""
+    everything else. `PollingBot` records what it fetched; the processor what it handled.
+
+    Pipelined: the next getUpdates need not wait until the whole last batch is handled. It
+    goes out once at most half of the updates in hand are still being handled (or after
+    `STEP`), with an offset only past the oldest update still in hand (so nothing unhandled is
+    confirmed). Telegram then sends the updates in hand once more, with the new ones; those in
+    hand, and those handled while an older one was still in hand, are skipped (`known`).
+    Waiting for half keeps what Telegram sends again to about as much as is new.
+    """
 
     def __init__(self, patience: float = PATIENCE, farewell: float = FAREWELL) -> None:
         self.patience = patience
         self.farewell = farewell
-        self._open: set[int] = set()
+        self._open: dict[int, float] = {}  # id -> when it came (loop time)
+        # Handled (or given up on) but not yet confirmed by the offset of a getUpdates sent:
+        # Telegram may send them again; skipped until an offset sent passes them.
+        self._handled_above: set[int] = set()
         self._next: int | None = None  # one above the highest update id received
+        self._enough_at: int | None = None  # the next getUpdates waits for this few in hand
+        self._enough = asyncio.Event()
         self._settled = asyncio.Event()
         self._settled.set()
 
@@ -96,46 +118,89 @@ class Deliveries:
         """Ids fetched and not yet handled."""
         return frozenset(self._open)
 
+    def known(self, update_id: int) -> bool:
+        """Whether this update came before and is in hand, or was handled but not confirmed."""
+        return update_id in self._open or update_id in self._handled_above
+
     def received(self, update_id: int, *, handle: bool = True) -> None:
         """An update came with getUpdates: to be handled (or, `handle=False`, skipped)."""
         self._next = max(self._next or 0, update_id + 1)
         if handle:
-            self._open.add(update_id)
+            self._open[update_id] = asyncio.get_running_loop().time()
             self._settled.clear()
 
     def handled(self, update_id: int) -> None:
         """The update has been handled (its handlers ran, successfully or not)."""
-        self._open.discard(update_id)
+        if self._open.pop(update_id, None) is None:
+            return  # given up on after the patience ran out, or never fetched (webhook)
+        # A getUpdates on its way with an older offset brings it back: skip it then.
+        self._handled_above.add(update_id)
+        if not self._open:
+            self._settled.set()
+        if self._enough_at is not None and len(self._open) <= self._enough_at:
+            self._enough.set()
+
+    def _confirmable(self) -> int | None:
+        # Everything below the oldest update in hand is handled (or skipped); what this
+        # offset confirms, Telegram never sends again.
+        found = min(self._open) if self._open else self._next
+        if found is not None:
+            self._handled_above = {i for i in self._handled_above if i >= found}
+        return found
+
+    def _give_up_overdue(self) -> None:
+        """Confirm, all the same, updates still running after the patience: one hung update
+        must not make the bot deaf."""
+        now = asyncio.get_running_loop().time()
+        overdue = sorted(i for i, came in self._open.items() if now - came >= self.patience)
+        if not overdue:
+            return
+        log.warning(
+            "updates %s still running after %.0f s: confirmed all the same",
+            overdue,
+            self.patience,
+        )
+        for update_id in overdue:
+            del self._open[update_id]
+            self._handled_above.add(update_id)
         if not self._open:
             self._settled.set()
 
-    async def offset(self, asked: int | None, *, closing: bool) -> int | None:
-        """The offset for the next getUpdates, once the updates fetched before are handled.
+    async def _wait(self, event: asyncio.Event, seconds: float) -> None:
+        # Not asyncio.wait_for: in Python 3.11 it swallows a cancellation that comes as the
+        # wait ends, and a stopped Updater's long poll would then hold the one connection its
+        # last getUpdates needs.
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(max(seconds, 0.0)):
+                await event.wait()
 
-        `closing`: the last call before shutdown, which may not wait long; what is still being
-        handled then is handed back (left unconfirmed) rather than confirmed.
+    async def offset(self, asked: int | None, *, closing: bool) -> int | None:
+        """The offset for the next getUpdates, once at most half of the updates in hand are
+        still being handled (or after STEP, or when the oldest is overdue): past every update
+        handled, never past one still in hand.
+
+        `closing`: the last call before shutdown, which waits a short while for the updates
+        in hand and hands back (leaves unconfirmed) what is still being handled then.
         """
-        if self._open:
-            try:
-                # Not asyncio.wait_for: in Python 3.11 it swallows a cancellation that comes
-                # as the wait ends, and a stopped Updater's long poll would then hold the one
-                # connection its last getUpdates needs.
-                async with asyncio.timeout(self.farewell if closing else self.patience):
-                    await self._settled.wait()
-            except TimeoutError:
-                waiting = sorted(self._open)
-                if closing:
-                    log.info("updates %s were not handled yet: left to Telegram", waiting)
-                    self._next = waiting[0]
-                else:
-                    log.warning(
-                        "updates %s still running after %.0f s: confirmed all the same",
-                        waiting,
-                        self.patience,
-                    )
-                self._open.clear()
-                self._settled.set()
-        return asked if self._next is None else self._next
+        if closing:
+            if self._open:
+                await self._wait(self._settled, self.farewell)
+            if self._open:
+                log.info("updates %s were not handled yet: left to Telegram", sorted(self._open))
+        elif self._open:
+            loop = asyncio.get_running_loop()
+            overdue_in = min(self._open.values()) + self.patience - loop.time()
+            seconds = min(overdue_in, STEP)
+            if seconds > 0:
+                self._enough_at = len(self._open) // 2
+                self._enough.clear()
+                try:
+                    await self._wait(self._enough, seconds)
+                finally:
+                    self._enough_at = None
+            self._give_up_overdue()
+        found = self._confirmable()
+        return asked if found is None else found
 
 
 def _seconds(timeout: TimePeriod | None) -> float:
@@ -172,6 +237,16 @@ class PollingBot(ExtBot[str]):
         with self._unfrozen():  # python-telegram-bot freezes its bots after __init__
             self.deliveries = deliveries
             self._polling_request = get_updates_request
+
+    async def initialize(self) -> None:
+        """As python-telegram-bot's, but a start that fails (a rejected token, no answer)
+        closes the HTTP connections it opened: nothing else would, and an unclosed aiohttp
+        session complains on stderr below the one line that says what went wrong."""
+        try:
+            await super().initialize()
+        except BaseException:
+            await self.shutdown()
+            raise
 
     async def get_updates(
         self,
@@ -219,12 +294,11 @@ class PollingBot(ExtBot[str]):
         return tuple(self._read(result if isinstance(result, list) else []))
 
     def _read(self, raw: Iterable[object]) -> Iterable[Update]:
-        open_now = self.deliveries.open
         for item in raw:
             number = item.get("update_id") if isinstance(item, dict) else None
             update_id = number if isinstance(number, int) else None
-            if update_id is not None and update_id in open_now:
-                continue  # fetched before and still being handled
+            if update_id is not None and self.deliveries.known(update_id):
+                continue  # fetched before: still being handled, or handled and not confirmed
             try:
                 update = Update.de_json(item if isinstance(item, dict) else {}, self)
             except Exception as error:  # whatever the library raises: skip the update
@@ -241,6 +315,21 @@ class PollingBot(ExtBot[str]):
             self.deliveries.received(update.update_id)
             self.insert_callback_data(update)
             yield update
+
+    async def edit_screen(
+        self, message: Message, text: str, keyboard: InlineKeyboardMarkup | None
+    ) -> None:
+        """editMessageText (HTML) of a message the bot sent, without reading the edited
+        message Telegram sends back: python-telegram-bot would build a whole Message, buttons
+        and all, on every tap, only for it to be thrown away. Errors as edit_message_text's."""
+        data: JSONDict = {
+            "chat_id": message.chat_id,
+            "message_id": message.message_id,
+            "text": text,
+            "parse_mode": ParseMode.HTML,
+            "reply_markup": keyboard,
+        }
+        await self._post("editMessageText", data)
 
 
 def _kind(item: object) -> str:
