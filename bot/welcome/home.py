@@ -13,7 +13,7 @@ from bot.i18n import Translator
 from bot.news.buttons import Status
 from bot.news.status import subscription_row
 from bot.procedure import Procedure
-from storage import ballots
+from storage import ballots, measures
 
 Rows = Sequence[Sequence[Button]]
 
@@ -57,12 +57,18 @@ NEWS_ENTRY = MenuEntry(news_entry, news=news_state_entry)
 
 
 async def has_ballot(update: Update, context: ChatContext) -> bool:
-    """True when this resident has a ballot (only residents who agreed can have one)."""
+    """True when this resident has a ballot: priorities, or measures chosen within the budget
+    in a measures round (only residents who agreed can have one)."""
     if not context.reader.consented or update.effective_user is None:
         return False
     from bot.voting.voter import key_of  # voting's package imports the welcome (a cycle)
 
-    return not (await ballots.ballot(context.db, key_of(update, context))).empty
+    key = key_of(update, context)
+    if not (await ballots.ballot(context.db, key)).empty:
+        return True
+    return context.procedure.measures is not None and bool(
+        (await measures.budget_ballot(context.db, key)).chosen
+    )
 
 
 async def menu_rows(update: Update, context: ChatContext) -> list[list[Button]]:

@@ -15,7 +15,7 @@ from bot.measures.budget_buttons import BudgetConsent, BudgetDone, BudgetField, 
 from bot.measures.buttons import BudgetStart, MeasuresHome
 from bot.measures.windows import change_measures_window
 from bot.procedure import load_procedure
-from bot.voting.buttons import FieldBallot, Pick, Vote
+from bot.voting.buttons import FieldBallot, MyBallot, Pick, Vote
 from bot.voting.voter import voter_key
 from bot.voting.window import change_window
 from storage import measures
@@ -393,3 +393,19 @@ def _rtl_letter(character: str) -> bool:
     import unicodedata
 
     return unicodedata.bidirectional(character) in ("R", "AL")
+
+
+async def test_a_resident_who_only_chose_measures_finds_my_ballot_in_the_menu(measures_bot):
+    await open_round(measures_bot, "voting")
+    await choose_measures(measures_bot)
+    await measures_bot.send(RESIDENT, "/start")
+    assert MyBallot().pack() not in data(last(measures_bot))  # nothing chosen yet
+    cafe = await file_measure(measures_bot, "parent-cafe")
+    field = measures_bot.services.procedure.field("language")
+    await measures_bot.send(RESIDENT, "/start")
+    await measures_bot.press(RESIDENT, MeasuresHome())
+    await measures_bot.press(RESIDENT, BudgetStart())
+    await measures_bot.press(RESIDENT, BudgetField(field))
+    await measures_bot.press(RESIDENT, BudgetPick(cafe.id, True))
+    await measures_bot.send(RESIDENT, "/start")
+    assert MyBallot().pack() in data(last(measures_bot))
