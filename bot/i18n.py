@@ -9,6 +9,7 @@ import gettext
 import io
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -184,6 +185,14 @@ class Translator:
         """What stands between two figures: " · ", but "، " in Persian, where the dot would read
         as the Persian zero (۰)."""
         return "، " if self.language in NATIVE_DIGITS else " · "
+
+    def listed(self, items: Iterable[str], *, long: bool = False) -> str:
+        """Items one after the other as this script separates them: ", " (or "; " for
+        `long` items that hold commas themselves); Arabic and Persian use their own comma
+        "، " and semicolon "؛ "."""
+        if self.rtl:
+            return ("؛ " if long else "، ").join(items)
+        return ("; " if long else ", ").join(items)
 
     def bidi(self, text: str) -> str:
         """The text marked for right-to-left display where the language needs it."""

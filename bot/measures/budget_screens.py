@@ -63,7 +63,7 @@ def untranslated_note(t: Translator, numbers: Sequence[int]) -> list[str]:
     """One line for the measures shown in another language than the reader's (or none)."""
     if not numbers:
         return []
-    listed = ", ".join(t.numeral(f"#{n}") for n in numbers)
+    listed = t.listed(t.numeral(f"#{n}") for n in numbers)
     note = t.ngettext(
         "(Measure %(numbers)s is not yet available in your language.)",
         "(Measures %(numbers)s are not yet available in your language.)",

@@ -179,7 +179,7 @@ def staff_list(t: Translator, procedure: Procedure, listed: CostedList, page: in
         t.gettext(
             "%(rule)s would fund: %(measures)s (%(amount)s)",
             rule=rule_name(t, listed.other_rule),
-            measures=", ".join(t.number(int(n)) for n in other) or "–",
+            measures=t.listed(t.number(int(n)) for n in other) or "–",
             amount=_money(t, listed, listed.other_total),
         )
     )

@@ -82,7 +82,7 @@ def missing_line(t: Translator, procedure: Procedure, ballot: Ballot) -> str:
         "Still open: %(count)d of %(total)d action fields: %(fields)s",
         len(missing),
         total=len(procedure.fields),
-        fields=escape("; ".join(missing)),
+        fields=escape(t.listed(missing, long=True)),
     )
 
 

@@ -379,7 +379,7 @@ async def test_arabic_and_persian_read_the_budget_right_to_left_with_their_own_a
                 "(Measure %(numbers)s is not yet available in your language.)",
                 "(Measures %(numbers)s are not yet available in your language.)",
                 2,
-                numbers=", ".join(t.numeral(n) for n in ("#1", "#2")),
+                numbers=t.listed(t.numeral(n) for n in ("#1", "#2")),
             )
             assert screen.plain_text.count(note) == 1
             for text in screen.plain_text.split("\n"):

@@ -153,15 +153,15 @@ async def test_done_ends_the_ballot_and_what_is_missing_is_shown_later(voting, e
             date=t.datetime(moment),
         )
         assert saved in end.plain_text
-        titles = "; ".join(
+        open_fields = [
             f"{t.numeral(str(i))}. {f.title[language]}" for i, f in enumerate(example.fields, 1)
-        )
+        ][1:]
         missing = t.ngettext(
             "Still open: %(count)d of %(total)d action fields: %(fields)s",
             "Still open: %(count)d of %(total)d action fields: %(fields)s",
             6,
             total=7,
-            fields=titles.split("; ", 1)[1],
+            fields=t.listed(open_fields, long=True),
         )
         assert missing in end.plain_text
         # Sharing is a link button (Telegram's share sheet), labelled in the reader's language.
