@@ -347,6 +347,7 @@ class Decided(Enum):
     NOT_PENDING = "not_pending"  # decided already (approve, reject and merge need pending)
     CHOSEN = "chosen"  # residents chose it already: its cost and texts stay as they chose them
     TARGET = "target"  # merge: the other measure is not approved (or is this one)
+    ORIGINAL = "original"  # translate: the language it was written in (that text stays)
 
 
 async def _state(connection: aiosqlite.Connection, measure_id: int) -> str | None:
@@ -442,8 +443,16 @@ async def set_text(
     """Add or replace a measure's text in one language (staff's translation); audited. The
     text in the language it was written in stays the proposer's."""
     async with db.transaction() as connection:
-        if await _state(connection, measure_id) is None:
+        found = list(
+            await connection.execute_fetchall(
+                "SELECT language FROM measures WHERE id = ?", (measure_id,)
+            )
+        )
+        if not found:
             return Decided.MISSING
+        if found[0][0] == language:
+            # A "translation" into it would silently replace the proposer's own words.
+            return Decided.ORIGINAL
         await connection.execute(
             "INSERT INTO measure_texts (measure_id, language, title, description) "
             "VALUES (?, ?, ?, ?) ON CONFLICT (measure_id, language) DO UPDATE SET "

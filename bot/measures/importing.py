@@ -47,7 +47,14 @@ def _cost(cell: str, round_: Measures) -> int | str:
     value = cell.strip()
     if not (value.isascii() and value.isdigit()):
         return f"the cost {value!r} is not a whole number"
-    cost = int(value)
+    digits = value.lstrip("0") or "0"
+    if len(digits) > 18:
+        # More than any budget, and int() refuses a few thousand digits: over the limit, said
+        # without echoing them all.
+        limit = round_.max_cost if round_.max_cost is not None else round_.budget
+        what = "the highest cost per measure" if round_.max_cost is not None else "the budget"
+        return f"the cost {digits[:6]}… ({len(digits)} digits) is over {what} ({limit})"
+    cost = int(digits)
     if cost <= 0:
         return "the cost must be more than 0"
     if round_.max_cost is not None and cost > round_.max_cost:

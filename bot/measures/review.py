@@ -80,7 +80,8 @@ def list_screen(
     rows: list[list[Button]] = []
     for measure in found[(page - 1) * PAGE : page * PAGE]:
         title = measure.text(measure.language)[0].title
-        rows.append([Button(f"#{measure.id} · {short(title, 36)}", Review(measure.id))])
+        label = f"{t.numeral(f'#{measure.id}')} · {short(title, 36)}"
+        rows.append([Button(label, Review(measure.id))])
     paging = []
     if page > 1:
         paging.append(Button("⬅", ReviewList(approved, page - 1)))
@@ -112,7 +113,7 @@ def detail_screen(t: Translator, procedure: Procedure, measure: Measure, note: s
     ]
     others = sorted(code for code in measure.texts if code != measure.language)
     if others:
-        names = ", ".join(native_name(code) for code in others)
+        names = t.listed(native_name(code) for code in others)
         lines.append(t.gettext("Translations: %(languages)s", languages=names))
     else:
         lines.append(
@@ -254,7 +255,12 @@ async def _merge_screen(context: ChatContext, measure: Measure, cancel: list[But
         number=measure.id,
     )
     rows = [
-        [Button(f"#{m.id} · {short(m.text(t.language)[0].title, 36)}", MergeInto(measure.id, m.id))]
+        [
+            Button(
+                f"{t.numeral(f'#{m.id}')} · {short(m.text(t.language)[0].title, 36)}",
+                MergeInto(measure.id, m.id),
+            )
+        ]
         for m in targets
     ]
     return Screen(text, [*rows, cancel])

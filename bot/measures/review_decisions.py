@@ -60,6 +60,11 @@ def outcome_text(t: Translator, outcome: Decided) -> str:
         return t.gettext("That measure is not approved (any more). Nothing was changed.")
     if outcome is Decided.MISSING:
         return t.gettext("There is no such measure. Nothing was changed.")
+    if outcome is Decided.ORIGINAL:
+        return t.gettext(
+            "The measure was written in this language: its text stays as it was written. "
+            "Please choose another language. Nothing was changed."
+        )
     return t.gettext("This measure was decided already. Nothing was changed.")
 
 
