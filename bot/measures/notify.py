@@ -12,6 +12,8 @@ from bot.chat.context import ChatContext
 from bot.chat.text import escape
 from bot.i18n import Translator
 from bot.measures.proposal_screens import reason_label
+from bot.measures.windows import measures_window
+from bot.voting.window import Window, WindowState
 from storage import measures as stored
 from storage import participants
 from storage.measures import APPROVED, MERGED, REJECTED, Measure
@@ -19,14 +21,32 @@ from storage.measures import APPROVED, MERGED, REJECTED, Measure
 log = logging.getLogger(__name__)
 
 
-def decision_text(t: Translator, currency: str, measure: Measure, other_title: str = "") -> str:
-    """The message to the proposer about a decided proposal ("" for other states)."""
+def choosing_line(t: Translator, voting: Window | None) -> str:
+    """When residents can choose an approved measure: later, now (until when), or no more."""
+    if voting is None or voting.state() is WindowState.BEFORE:
+        return t.gettext("Residents can choose it when choosing measures opens.")
+    if voting.state() is WindowState.OPEN:
+        return t.gettext(
+            "Choosing measures is open until %(date)s.", date=t.datetime(voting.closes)
+        )
+    return t.gettext("Choosing measures is closed.")
+
+
+def decision_text(
+    t: Translator,
+    currency: str,
+    measure: Measure,
+    other_title: str = "",
+    voting: Window | None = None,
+) -> str:
+    """The message to the proposer about a decided proposal ("" for other states); `voting`:
+    the window in force, to say when residents can choose an approved measure."""
     title = escape(measure.text(measure.language)[0].title)
     if measure.state == APPROVED and measure.cost is not None:
         lines = [
             t.gettext("Your proposal “%(title)s” was approved.", title=title),
             t.gettext("Estimated cost: %(amount)s.", amount=t.money(measure.cost, currency)),
-            t.gettext("Residents can choose it when choosing measures opens."),
+            choosing_line(t, voting),
         ]
     elif measure.state == REJECTED:
         lines = [
@@ -64,9 +84,9 @@ async def tell_proposer(context: ChatContext, measure_id: int) -> bool:
         language = context.procedure.default_language
     t = context.services.catalogs.translator(language)
     other = await stored.get(context.db, measure.merged_into) if measure.merged_into else None
-    text = decision_text(
-        t, measures.currency, measure, other.text(language)[0].title if other else ""
-    )
+    voting = await measures_window(context.db, context.procedure, "voting")
+    other_title = other.text(language)[0].title if other else ""
+    text = decision_text(t, measures.currency, measure, other_title, voting)
     if not text:
         return False
     try:

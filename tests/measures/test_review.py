@@ -73,8 +73,23 @@ async def test_staff_see_the_proposal_as_written_and_approve_it_with_a_cost(meas
     assert (approved.state, approved.cost) == (measures.APPROVED, 25000)
     message = told(measures_bot)
     assert "wurde angenommen" in message and "25.000\xa0€" in message
+    t = measures_bot.services.catalogs.translator("de")
+    assert t.gettext("Residents can choose it when choosing measures opens.") in message
     audit = rows(measures_bot.database_path, "SELECT actor_id, action, detail FROM audit_log")
     assert (STAFF, "measures.approve", f"#{number} cost=25000") in audit
+
+
+async def test_a_proposal_approved_while_choosing_is_open_says_until_when(measures_bot):
+    await open_round(measures_bot, "proposals")
+    number = await propose(measures_bot, RESIDENT, title="Homework club", language="en")
+    await open_round(measures_bot, "voting")
+    await review(measures_bot, number)
+    await measures_bot.press(STAFF, ReviewStep(number, "approve"))
+    await measures_bot.send(STAFF, "5000")
+    message = told(measures_bot)
+    assert "was approved" in message
+    assert "Choosing measures is open until" in message
+    assert "when choosing measures opens" not in message
 
 
 async def test_a_rejection_with_reason_and_note_reaches_the_proposer_in_their_language(
