@@ -441,15 +441,18 @@ async def set_text(
     db: Database, staff_id: int | None, measure_id: int, language: str, text: MeasureText
 ) -> Decided:
     """Add or replace a measure's text in one language (staff's translation); audited. The
-    text in the language it was written in stays the proposer's."""
+    text in the language it was written in stays the proposer's; only pending and approved
+    measures are translated (the others are shown to nobody)."""
     async with db.transaction() as connection:
         found = list(
             await connection.execute_fetchall(
-                "SELECT language FROM measures WHERE id = ?", (measure_id,)
+                "SELECT language, state FROM measures WHERE id = ?", (measure_id,)
             )
         )
         if not found:
             return Decided.MISSING
+        if found[0][1] not in (PENDING, APPROVED):
+            return Decided.TARGET
         if found[0][0] == language:
             # A "translation" into it would silently replace the proposer's own words.
             return Decided.ORIGINAL

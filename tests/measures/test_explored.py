@@ -116,3 +116,16 @@ def test_an_import_cost_of_thousands_of_digits_is_a_bad_line_not_a_crash(
     assert "line 2: the cost" in err and "is over the highest cost per measure (60000)" in err
     assert len(err) < 500  # the 5000 digits are not echoed back
     assert "nothing was imported" in err and not db_path.exists()
+
+
+async def test_a_withdrawn_proposal_is_not_translated(measures_bot):
+    await open_round(measures_bot, "proposals")
+    number = await propose(measures_bot, RESIDENT, title="Homework help", description="Twice.")
+    db = measures_bot.services.database
+    assert await measures.withdraw_proposal(db, RESIDENT, number) is measures.Proposed.DONE
+    measures_bot.fake.add_user(STAFF, language_code="en")
+    await measures_bot.send(STAFF, f"/proposals translate {number} de Hilfe | Zweimal.")
+    assert "not approved" in last(measures_bot, STAFF).plain_text
+    stored = await measures.get(db, number)
+    assert stored is not None and set(stored.texts) == {"en"}
+    assert translations_audited(measures_bot) == []
