@@ -114,9 +114,16 @@ def _copy_and_check(source: Path, partial: Path, target: Path) -> int:
     with contextlib.closing(reader):
         try:
             reader.execute("PRAGMA busy_timeout = 5000")
-            reader.execute("PRAGMA user_version").fetchone()  # is it a database at all?
+            version = reader.execute("PRAGMA user_version").fetchone()[0]  # a database?
         except sqlite3.DatabaseError as exc:
             raise BackupError(f"cannot read {source} as the bot's database ({exc})") from exc
+        if version == 0:
+            # An empty file or another program's: a mistyped BOT_DATABASE would otherwise
+            # give a "backup written" every night and no backup of the votes.
+            raise BackupError(
+                f"cannot back up {source}: it is not the bot's database (schema version 0: "
+                "the bot never started on it); check BOT_DATABASE"
+            )
         return _write_copy(reader, source, partial, target)
 
 

@@ -32,3 +32,23 @@ def test_a_newer_schema_database_is_refused_with_a_clear_message(monkeypatch, ca
     assert main(["demo", "--database", str(path)]) == 2
     assert "schema version 999" in capsys.readouterr().err
     assert path.read_bytes() == before
+
+
+def test_a_broadcast_text_that_is_not_utf8_is_one_line_naming_the_file(
+    monkeypatch, capsys, tmp_path
+):
+    """A text saved by an old editor in Windows-1252 (a German umlaut): no traceback."""
+    for name in ("BOT_DATABASE", "BOT_PROCEDURE"):
+        monkeypatch.delenv(name, raising=False)
+    text = tmp_path / "news-de.md"
+    text.write_bytes("Die Abstimmung läuft".encode("cp1252"))
+    database = tmp_path / "p.db"
+    args = ["broadcast", "--database", str(database), "--text", f"de={text}", "--yes"]
+    assert main(args) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == (
+        f"participation-bot: --text de={text}: cannot read {text}: it is not UTF-8 text "
+        "(save it as UTF-8)\n"
+    )
+    assert not database.exists()

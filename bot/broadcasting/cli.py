@@ -56,6 +56,10 @@ def _read_texts(pairs: list[str], procedure: Procedure) -> dict[str, str]:
             raw = path.read_text(encoding="utf-8")
         except OSError as exc:
             raise ConfigError(f"--text {pair}: cannot read {name}: {exc.strerror}") from exc
+        except UnicodeDecodeError as exc:
+            raise ConfigError(
+                f"--text {pair}: cannot read {name}: it is not UTF-8 text (save it as UTF-8)"
+            ) from exc
         if path.suffix.lower() == ".md":
             text = markdown_to_html(raw)
         elif path.suffix.lower() in (".html", ".htm"):
