@@ -100,7 +100,13 @@ def poster_command(settings: Settings, args: argparse.Namespace) -> int:
             poster = poster_content(catalogs.translator(language), procedure, link, field)
             suffix = f"-{field.id}" if field is not None else ""
             path = output / f"poster-{language}{suffix}.{args.format}"
-            path.write_bytes(render(poster, args.format))
+            # Written beside it, then renamed: a full disk never leaves half a poster.
+            partial = path.with_name(path.name + ".partial")
+            try:
+                partial.write_bytes(render(poster, args.format))
+                partial.replace(path)
+            finally:
+                partial.unlink(missing_ok=True)
             print(path)
     except OSError as exc:
         raise ConfigError(f"--output {output}: cannot write there ({exc.strerror})") from exc
