@@ -20,6 +20,7 @@ from pathlib import Path
 
 from bot.config import ConfigError, Settings
 from bot.procedure import Measures, Procedure, load_procedure
+from bot.results.cli import check_input_file
 from storage import measures
 from storage.db import Database, check_version
 from storage.measures import MeasureText, Seed
@@ -154,8 +155,7 @@ def import_measures_command(settings: Settings, args: argparse.Namespace) -> int
     if procedure.measures is None:
         raise ConfigError(f"{settings.procedure} has no [measures] section: nothing to import")
     check_version(settings.database)
-    if not args.file.is_file():
-        raise ConfigError(f"cannot read {args.file}: no such file")
+    check_input_file(args.file)
     try:
         seeds = read_measures_file(args.file.read_bytes(), procedure, source)
     except MeasuresFileError as exc:

@@ -127,6 +127,14 @@ def check_readable(settings: Settings) -> None:
     check_version(settings.database)
 
 
+def check_input_file(path: Path) -> None:
+    """The file to import exists and is a file (else ConfigError saying which it is)."""
+    if path.is_dir():
+        raise ConfigError(f"cannot read {path}: it is a folder, not a file")
+    if not path.is_file():
+        raise ConfigError(f"cannot read {path}: no such file")
+
+
 def write_out(text: str, output: Path | None) -> int:
     """The export to stdout, or to `output` with one line on stderr; the exit status."""
     if output is None:
@@ -186,8 +194,8 @@ def import_command(settings: Settings, args: argparse.Namespace) -> int:
             raise ConfigError("--source: at most 80 characters")
     procedure = load_procedure(settings.procedure)
     check_version(settings.database)
-    if args.file is not None and not args.file.is_file():
-        raise ConfigError(f"cannot read {args.file}: no such file")
+    if args.file is not None:
+        check_input_file(args.file)
     try:
         return asyncio.run(_import(settings, procedure, args))
     except WorkshopFileError as exc:

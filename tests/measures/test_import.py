@@ -118,3 +118,9 @@ def test_a_procedure_without_a_measures_round_has_nothing_to_import(capsys, tmp_
     db_path = tmp_path / "participation.db"
     code, _, err = cli(capsys, db_path, str(SAMPLE), procedure=DATA / "mini.toml")
     assert code == 2 and "no [measures] section" in err
+
+
+def test_a_folder_instead_of_a_file_is_named_as_one(tmp_path, capsys):
+    code, _, err = cli(capsys, tmp_path / "p.db", str(tmp_path), "--source", "x")
+    assert code == 2 and "it is a folder, not a file" in err
+    assert not (tmp_path / "p.db").exists() or imported(tmp_path / "p.db") == []

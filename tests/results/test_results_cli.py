@@ -261,6 +261,8 @@ def test_a_file_without_a_source_name_is_a_usage_error(db_path, tmp_path, capsys
         capsys, db_path, "import-workshop", str(tmp_path / "nope.csv"), "--source", "X"
     )
     assert code == 2 and "no such file" in err
+    code, _, err = cli(capsys, db_path, "import-workshop", str(tmp_path), "--source", "X")
+    assert code == 2 and "it is a folder, not a file" in err
 
 
 # --- results: the formats -------------------------------------------------------------------
