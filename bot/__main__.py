@@ -5,7 +5,8 @@ import argparse
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from bot.broadcasting.cli import add_arguments as add_broadcast_arguments
@@ -36,6 +37,70 @@ from storage.db import DatabaseInUseError, NotADatabaseError, SchemaTooNewError
 
 EXIT_INVALID = 1  # `check` found problems
 EXIT_CONFIG = 2  # a setting, the procedure file or the database stops the bot from starting
+
+
+@dataclass(frozen=True)
+class Command:
+    """A command that works on the files beside the bot: its help, the settings it takes,
+    its own arguments and what it does (the exit status)."""
+
+    help: str
+    settings: tuple[str, ...]
+    add_arguments: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[Settings, argparse.Namespace], int]
+
+
+# In the order `participation-bot --help` lists them, after run and demo.
+COMMANDS = {
+    "broadcast": Command(
+        "queue a broadcast from files (the running bot delivers it)",
+        ("database", "procedure", "broadcast_rate"),
+        add_broadcast_arguments,
+        broadcast_command,
+    ),
+    "results": Command(
+        "the results so far (safe while the bot runs): table, CSV, JSON, Markdown",
+        ("database", "procedure"),
+        add_results_arguments,
+        results_command,
+    ),
+    "import-workshop": Command(
+        "import, list or remove town-hall workshop results (CSV)",
+        ("database", "procedure"),
+        add_import_arguments,
+        import_command,
+    ),
+    "import-measures": Command(
+        "import measures from workshops as approved measures (CSV)",
+        ("database", "procedure"),
+        add_import_measures_arguments,
+        import_measures_command,
+    ),
+    "purge": Command(
+        "remove the link between Telegram ids and the procedure (after it ended)",
+        ("database", "procedure", "secret", "secret_file"),
+        add_purge_arguments,
+        purge_command,
+    ),
+    "backup": Command(
+        "a consistent copy of the database (safe while the bot runs)",
+        ("database",),
+        add_backup_arguments,
+        backup_command,
+    ),
+    "poster": Command(
+        "printable A4 posters with a QR code that opens the bot (PDF, PNG, SVG)",
+        ("procedure", "token", "token_file", "api_url"),
+        add_poster_arguments,
+        poster_command,
+    ),
+    "stats": Command(
+        "a one-screen summary for cron or monitoring (safe while the bot runs)",
+        ("database",),
+        add_stats_arguments,
+        stats_command,
+    ),
+}
 
 
 def _add_settings(parser: argparse.ArgumentParser, names: Sequence[str]) -> None:
@@ -96,46 +161,10 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="make the demo user staff (BOT_ADMINS), to try /voting, /news and the results",
     )
-    broadcast = commands.add_parser(
-        "broadcast", help="queue a broadcast from files (the running bot delivers it)"
-    )
-    _add_settings(broadcast, ["database", "procedure", "broadcast_rate"])
-    add_broadcast_arguments(broadcast)
-    results = commands.add_parser(
-        "results", help="the results so far (safe while the bot runs): table, CSV, JSON, Markdown"
-    )
-    _add_settings(results, ["database", "procedure"])
-    add_results_arguments(results)
-    workshop = commands.add_parser(
-        "import-workshop", help="import, list or remove town-hall workshop results (CSV)"
-    )
-    _add_settings(workshop, ["database", "procedure"])
-    add_import_arguments(workshop)
-    import_measures = commands.add_parser(
-        "import-measures", help="import measures from workshops as approved measures (CSV)"
-    )
-    _add_settings(import_measures, ["database", "procedure"])
-    add_import_measures_arguments(import_measures)
-    purge = commands.add_parser(
-        "purge", help="remove the link between Telegram ids and the procedure (after it ended)"
-    )
-    _add_settings(purge, ["database", "procedure", "secret", "secret_file"])
-    add_purge_arguments(purge)
-    backup = commands.add_parser(
-        "backup", help="a consistent copy of the database (safe while the bot runs)"
-    )
-    _add_settings(backup, ["database"])
-    add_backup_arguments(backup)
-    poster = commands.add_parser(
-        "poster", help="printable A4 posters with a QR code that opens the bot (PDF, PNG, SVG)"
-    )
-    _add_settings(poster, ["procedure", "token", "token_file", "api_url"])
-    add_poster_arguments(poster)
-    stats = commands.add_parser(
-        "stats", help="a one-screen summary for cron or monitoring (safe while the bot runs)"
-    )
-    _add_settings(stats, ["database"])
-    add_stats_arguments(stats)
+    for name, command in COMMANDS.items():
+        sub = commands.add_parser(name, help=command.help)
+        _add_settings(sub, command.settings)
+        command.add_arguments(sub)
     check = commands.add_parser("check", help="validate a procedure file")
     check.add_argument("file", nargs="?", type=Path, help="procedure file (default BOT_PROCEDURE)")
     return parser
@@ -183,22 +212,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             path = args.file or _settings(args).procedure
             return check(path)
         settings = _settings(args)
-        if args.command == "broadcast":
-            return broadcast_command(settings, args)
-        if args.command == "results":
-            return results_command(settings, args)
-        if args.command == "import-workshop":
-            return import_command(settings, args)
-        if args.command == "import-measures":
-            return import_measures_command(settings, args)
-        if args.command == "purge":
-            return purge_command(settings, args)
-        if args.command == "poster":
-            return poster_command(settings, args)
-        if args.command == "backup":
-            return backup_command(settings, args)
-        if args.command == "stats":
-            return stats_command(settings, args)
+        if args.command in COMMANDS:
+            return COMMANDS[args.command].run(settings, args)
         if args.command == "run":
             from bot.runner import run
 
