@@ -13,12 +13,11 @@ importing the same file again adds nothing.
 
 import argparse
 import asyncio
-import csv
-import io
 import sys
 from pathlib import Path
 
 from bot.config import ConfigError, Settings
+from bot.csv_lines import FileProblems, numbered_lines
 from bot.procedure import Measures, Procedure, load_procedure
 from bot.results.cli import check_input_file
 from storage import measures
@@ -30,17 +29,8 @@ EXIT_BAD_INPUT = 1
 MAX_SOURCE = 80
 
 
-class MeasuresFileError(ValueError):
+class MeasuresFileError(FileProblems):
     """A measures file that cannot be imported; `problems` has one line per bad line."""
-
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(problems))
-
-
-def _separator(text: str) -> str:
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    return ";" if first.count(";") >= first.count(",") and ";" in first else ","
 
 
 def _cost(cell: str, round_: Measures) -> int | str:
@@ -106,15 +96,7 @@ def read_measures_file(data: bytes, procedure: Procedure, source: str) -> list[S
         ) from exc
     problems: list[str] = []
     seeds: list[Seed] = []
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_separator(text))
-    ended = 0  # the file's last line read so far: a quoted line break spans two
-    for raw in reader:
-        number, ended = ended + 1, reader.line_num
-        cells = [cell.strip() for cell in raw]
-        if not any(cells):
-            continue
-        if not seeds and not problems and tuple(c.lower() for c in cells) == HEADER:
-            continue
+    for number, cells in numbered_lines(text, HEADER):
         row = _row(cells, procedure, round_, f"import:{source}:{number}")
         if isinstance(row, str):
             problems.append(f"line {number}: {row}")

@@ -11,22 +11,17 @@ are skipped. Every bad line is reported with its number and the reason, and a fi
 bad line is refused whole, so that a workshop is never half imported.
 """
 
-import csv
-import io
 from dataclasses import dataclass
 
+from bot.csv_lines import FileProblems, numbered_lines
 from bot.procedure import Procedure
 
 HEADER = ("field", "goal", "points")
 MAX_POINTS = 1_000_000  # far above any workshop's dot votes; keeps every sum a SQLite integer
 
 
-class WorkshopFileError(ValueError):
+class WorkshopFileError(FileProblems):
     """A workshop file that cannot be imported; `problems` has one line per bad line."""
-
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(problems))
 
 
 @dataclass(frozen=True)
@@ -43,11 +38,6 @@ def _text(data: bytes) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return data.decode("cp1252", errors="replace")
-
-
-def _separator(text: str) -> str:
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    return ";" if first.count(";") >= first.count(",") and ";" in first else ","
 
 
 def _points(cell: str) -> int | str:
@@ -90,16 +80,7 @@ def read_workshop_file(data: bytes, procedure: Procedure) -> list[WorkshopRow]:
     problems: list[str] = []
     rows: list[WorkshopRow] = []
     seen: dict[tuple[str, str], int] = {}
-    # newline="": the csv module reads \r\n, \n and old Excel's \r, and quoted line breaks.
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_separator(text))
-    ended = 0  # the file's last line read so far: a record with a quoted line break spans two
-    for raw in reader:
-        number, ended = ended + 1, reader.line_num
-        cells = [cell.strip() for cell in raw]
-        if not any(cells):
-            continue
-        if not rows and not problems and tuple(c.lower() for c in cells) == HEADER:
-            continue
+    for number, cells in numbered_lines(text, HEADER):
         row = _row(cells, procedure, seen, number)
         if isinstance(row, str):
             problems.append(f"line {number}: {row}")
