@@ -116,6 +116,27 @@ class Switch(ButtonData):
 
 
 @dataclass(frozen=True)
+class PreviewAnswer(ButtonData):
+    """Staff's "Send" (send True) or "Cancel" under a preview. It carries the number of the
+    preview it belongs to, so a second press or a redelivered update sends nothing new."""
+
+    preview: int
+    send: bool
+
+    def args(self) -> tuple[str, ...]:
+        """The preview's number and yes or no."""
+        return (str(self.preview), "yes" if self.send else "no")
+
+    @classmethod
+    def parse(cls, args: tuple[str, ...], procedure: Procedure) -> Self | None:
+        """A preview number and yes or no."""
+        preview = number(args[0])
+        if preview is None or args[1] not in ("yes", "no"):
+            return None
+        return cls(preview, args[1] == "yes")
+
+
+@dataclass(frozen=True)
 class OfferedLanguage(ButtonData):
     """A button that carries one of the languages the procedure offers."""
 

@@ -5,7 +5,7 @@ the funded measures with its preview's answer."""
 from dataclasses import dataclass
 from typing import Self
 
-from bot.chat.buttons import ButtonData, number
+from bot.chat.buttons import ButtonData, PreviewAnswer, number
 from bot.procedure import Procedure
 
 EXPORT_FORMATS = ("csv", "json", "pb")
@@ -56,21 +56,6 @@ class Announce(ButtonData, kind="mrannounce"):
 
 
 @dataclass(frozen=True)
-class AnnounceAnswer(ButtonData, kind="mrsend"):
+class AnnounceAnswer(PreviewAnswer, kind="mrsend"):
     """Staff's Send or Cancel under the preview. It carries the preview it belongs to, so a
     second press or a redelivered update sends nothing."""
-
-    preview: int
-    send: bool
-
-    def args(self) -> tuple[str, ...]:
-        """The preview's number and yes or no."""
-        return (str(self.preview), "yes" if self.send else "no")
-
-    @classmethod
-    def parse(cls, args: tuple[str, ...], procedure: Procedure) -> Self | None:
-        """A preview number and yes or no."""
-        preview = number(args[0])
-        if preview is None or args[1] not in ("yes", "no"):
-            return None
-        return cls(preview, args[1] == "yes")

@@ -4,7 +4,7 @@ reminder switches (each carries the state it sets, never a toggle)."""
 from dataclasses import dataclass
 from typing import Self
 
-from bot.chat.buttons import ButtonData, Switch, number
+from bot.chat.buttons import ButtonData, PreviewAnswer, Switch, number
 from bot.procedure import Procedure
 
 MOST_PAGES = 10**6
@@ -44,22 +44,7 @@ class Reminder(Switch, kind="reminder"):
 
 
 @dataclass(frozen=True)
-class NewsDraft(ButtonData, kind="newsdraft"):
+class NewsDraft(PreviewAnswer, kind="newsdraft"):
     """Staff's answer to the preview of a news item: publish it, or not. It carries the draft
     it belongs to (the number of the staff message that wrote it), so a second press or a
     redelivered update publishes nothing new."""
-
-    draft: int
-    publish: bool
-
-    def args(self) -> tuple[str, ...]:
-        """The draft's number and yes or no."""
-        return (str(self.draft), "yes" if self.publish else "no")
-
-    @classmethod
-    def parse(cls, args: tuple[str, ...], procedure: Procedure) -> Self | None:
-        """A draft number and yes or no."""
-        draft = number(args[0])
-        if draft is None or args[1] not in ("yes", "no"):
-            return None
-        return cls(draft, args[1] == "yes")

@@ -134,15 +134,15 @@ async def draft_pressed(update: Update, context: ChatContext) -> str | None:
     if staff_id is None or not context.services.is_staff(staff_id):
         return t.gettext("This button is out of date. Please use the latest message or /start.")
     draft = await _stored(context, staff_id)
-    if draft is None or draft.number != pressed.draft:
+    if draft is None or draft.number != pressed.preview:
         return t.gettext("This preview was answered already.")
-    if draft.answer == PUBLISHED and pressed.publish:
+    if draft.answer == PUBLISHED and pressed.send:
         # Pressed twice, or delivered again after a crash: the same answer, nothing new.
         await show(update, context, Screen(published_text(t, procedure, draft)))
         return None
     if draft.answer:
         return t.gettext("This preview was answered already.")
-    if not pressed.publish:
+    if not pressed.send:
         await keep(context, staff_id, replace(draft, answer=CANCELLED))
         await show(update, context, Screen(t.gettext("Not published. Nothing was changed.")))
         return None

@@ -4,7 +4,7 @@ only for what the procedure has (its fields, the pages a field can have, the for
 from dataclasses import dataclass
 from typing import Self
 
-from bot.chat.buttons import ButtonData, number
+from bot.chat.buttons import ButtonData, PreviewAnswer, number
 from bot.procedure import Field, Procedure
 from bot.voting.buttons import FieldButton
 
@@ -63,21 +63,6 @@ class Export(ButtonData, kind="resexport"):
 
 
 @dataclass(frozen=True)
-class Publish(ButtonData, kind="respublish"):
+class Publish(PreviewAnswer, kind="respublish"):
     """Staff's answer to the preview of the results broadcast: send it, or not. It carries
     the preview it belongs to, so a second press or a redelivered update sends nothing."""
-
-    preview: int
-    send: bool
-
-    def args(self) -> tuple[str, ...]:
-        """The preview's number and yes or no."""
-        return (str(self.preview), "yes" if self.send else "no")
-
-    @classmethod
-    def parse(cls, args: tuple[str, ...], procedure: Procedure) -> Self | None:
-        """A preview number and yes or no."""
-        preview = number(args[0])
-        if preview is None or args[1] not in ("yes", "no"):
-            return None
-        return cls(preview, args[1] == "yes")
