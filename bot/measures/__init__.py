@@ -14,6 +14,11 @@ from bot.procedure import Procedure
 
 MEASURES_ENTRY = MenuEntry(measures_entry)
 
+# The handler modules are imported when the handlers are made, not at the top: results'
+# staff screen offers the measures' list (it imports bot.measures.buttons, so this package),
+# and the measures' screens use results' pieces; at the top that would be a cycle (as privacy
+# does it, bot/privacy/__init__.py).
+
 
 def handlers(procedure: Procedure) -> list[ChatHandler]:
     """The commands and buttons of the measures round."""
@@ -24,7 +29,7 @@ def handlers(procedure: Procedure) -> list[ChatHandler]:
     # Each part adds its handlers here (proposals and review, the budget ballot, results).
     found += _proposal_handlers(procedure)
     found += _budget_handlers(procedure)
-    from bot.measures import results_chat  # the costed priority list (imported when used)
+    from bot.measures import results_chat  # the costed priority list
 
     found += results_chat.handlers(procedure)
     return found
