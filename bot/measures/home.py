@@ -18,6 +18,7 @@ from bot.measures.buttons import (
 from bot.measures.windows import measures_window
 from bot.procedure import Measures
 from bot.voting.window import Window, WindowState
+from storage import measures as stored
 
 
 def measures_entry(t: Translator) -> Button:
@@ -75,8 +76,6 @@ def hub_screen(
 
 async def show_hub(update: Update, context: ChatContext) -> None:
     """The hub, in the reader's language."""
-    from storage import measures as stored
-
     procedure = context.procedure
     measures = procedure.measures
     proposals = await measures_window(context.db, procedure, "proposals")
